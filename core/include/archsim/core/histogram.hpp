@@ -1,0 +1,63 @@
+#pragma once
+// Log-linear histogram of non-negative integers (latencies in nanoseconds).
+// Values below 2^sub_bits are exact; above, each power-of-two range is split
+// into 2^sub_bits equal buckets, so a bucket spans at most 2^-sub_bits of its
+// value. Percentiles report the bucket midpoint: relative error <= 2^-(sub_bits+1)
+// (0.39% at the default 7 bits). Recording is O(1); histograms of the same
+// precision merge by adding counts.
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+namespace archsim {
+
+class Histogram {
+ public:
+  explicit Histogram(int sub_bits = 7);
+
+  void record(std::int64_t value) { record_n(value, 1); }
+  void record_n(std::int64_t value, std::uint64_t n) {
+    if (value < 0) value = 0;
+    const std::size_t i = index_of(static_cast<std::uint64_t>(value));
+    if (i >= counts_.size()) counts_.resize(i + 1, 0);
+    counts_[i] += n;
+    if (count_ == 0 || value < min_) min_ = value;
+    if (value > max_) max_ = value;
+    count_ += n;
+    sum_ += static_cast<double>(value) * static_cast<double>(n);
+  }
+  // Adds another histogram's counts; both must have the same sub_bits.
+  void merge(const Histogram& other);
+
+  std::uint64_t count() const { return count_; }
+  std::int64_t min() const { return count_ ? min_ : 0; }
+  std::int64_t max() const { return max_; }
+  double sum() const { return sum_; }
+  double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
+  // q in [0, 100]; the value of rank ceil(q/100 * count). 0 when empty.
+  std::int64_t percentile(double q) const;
+  // Fraction of recorded values <= value.
+  double cdf(std::int64_t value) const;
+  int sub_bits() const { return sub_bits_; }
+  const std::vector<std::uint64_t>& counts() const { return counts_; }
+  std::uint64_t bucket_low(std::size_t index) const;
+  std::uint64_t bucket_width(std::size_t index) const;
+
+ private:
+  std::size_t index_of(std::uint64_t v) const {
+    if (v < sub_count_) return static_cast<std::size_t>(v);
+    const int msb = 63 - std::countl_zero(v);
+    const int shift = msb - sub_bits_;
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(shift) + 1) * sub_count_ +
+                                    ((v >> shift) - sub_count_));
+  }
+
+  int sub_bits_;
+  std::uint64_t sub_count_;
+  std::vector<std::uint64_t> counts_;  // grows to the highest bucket seen
+  std::uint64_t count_ = 0;
+  std::int64_t min_ = 0, max_ = 0;
+  double sum_ = 0;
+};
+
+}  // namespace archsim

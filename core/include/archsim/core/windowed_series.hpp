@@ -1,0 +1,41 @@
+#pragma once
+// Counters and latencies bucketed into fixed windows of simulated time, for
+// time series plots (throughput, errors, p99 per window).
+#include <cstdint>
+#include <vector>
+
+#include "archsim/core/histogram.hpp"
+#include "archsim/core/sim_time.hpp"
+
+namespace archsim {
+
+struct SeriesWindow {
+  std::uint64_t completed = 0;  // successful completions in the window
+  std::uint64_t errors = 0;     // failed requests in the window
+  Histogram latency{5};         // coarser than the run histogram: 1.6% error
+};
+
+class WindowedSeries {
+ public:
+  explicit WindowedSeries(SimTime width = kSecond) : width_(width > 0 ? width : kSecond) {}
+
+  void record_success(SimTime at, std::int64_t latency) {
+    SeriesWindow& w = window(at);
+    w.completed++;
+    w.latency.record(latency);
+  }
+  void record_error(SimTime at) { window(at).errors++; }
+  SimTime width() const { return width_; }
+  const std::vector<SeriesWindow>& windows() const { return windows_; }
+
+ private:
+  SeriesWindow& window(SimTime at) {
+    const auto i = static_cast<std::size_t>(at / width_);
+    if (i >= windows_.size()) windows_.resize(i + 1);
+    return windows_[i];
+  }
+  SimTime width_;
+  std::vector<SeriesWindow> windows_;
+};
+
+}  // namespace archsim

@@ -1,0 +1,76 @@
+#include "archsim/core/simulation.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace archsim {
+
+std::uint32_t Simulation::add_handler(EventHandler* handler) {
+  if (handler == nullptr) throw std::invalid_argument("Simulation::add_handler: handler is null");
+  handlers_.push_back(handler);
+  return static_cast<std::uint32_t>(handlers_.size() - 1);
+}
+
+void Simulation::throw_past(SimTime at) const {
+  throw std::logic_error(fmt::format("event scheduled in the past: at {} ns, now {} ns", at, now_));
+}
+
+void Simulation::set_progress(ProgressCallback callback, std::uint64_t every_events) {
+  progress_ = std::move(callback);
+  progress_every_ = every_events > 0 ? every_events : 1;
+}
+
+StopReason Simulation::run(const RunLimits& limits) {
+  stop_requested_ = false;
+  const std::uint64_t event_budget_end =
+      limits.max_events == UINT64_MAX ? UINT64_MAX : events_ + limits.max_events;
+  std::uint64_t next_progress = events_ + progress_every_;
+  StopReason reason = StopReason::kQueueEmpty;
+  auto report = [&] {
+    return !progress_ || progress_(Progress{now_, limits.until, events_, limits.max_events});
+  };
+
+  while (!queue_.empty()) {
+    if (events_ >= event_budget_end) {
+      reason = StopReason::kEventLimit;
+      break;
+    }
+    const Event event = queue_.top();
+    if (event.time > limits.until) {
+      reason = StopReason::kTimeLimit;
+      break;
+    }
+    now_ = event.time;
+    top_is_spent_ = true;
+    try {
+      handlers_[event.target]->handle(event);
+    } catch (...) {
+      if (top_is_spent_) queue_.pop();
+      top_is_spent_ = false;
+      throw;
+    }
+    if (top_is_spent_) {
+      queue_.pop();
+      top_is_spent_ = false;
+    }
+    ++events_;
+    if (stop_requested_) {
+      reason = StopReason::kStopped;
+      break;
+    }
+    if (events_ >= next_progress) {
+      next_progress = events_ + progress_every_;
+      if (!report()) {
+        reason = StopReason::kCancelled;
+        break;
+      }
+    }
+  }
+  if (reason == StopReason::kQueueEmpty && limits.until != kTimeMax && now_ < limits.until) now_ = limits.until;
+  if (reason == StopReason::kTimeLimit) now_ = limits.until;
+  report();
+  return reason;
+}
+
+}  // namespace archsim

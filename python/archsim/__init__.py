@@ -1,0 +1,20 @@
+"""archsim: a deterministic discrete-event simulator of distributed-system architectures.
+
+    import archsim as sim
+    sim.Exp(mean="5ms").sample(3, seed=42)
+"""
+
+from ._units import parse_duration
+from .distributions import (
+    Const, Distribution, Empirical, Erlang, Exp, Gamma, HyperExp, KeyChooser, LogNormal, Mixture,
+    Normal, Pareto, Uniform, UniformKeys, Zipf,
+)
+from .histogram import LatencyHistogram
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "parse_duration", "Distribution", "Const", "Uniform", "Exp", "Erlang", "Gamma", "Normal",
+    "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
+    "LatencyHistogram",
+]

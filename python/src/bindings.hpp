@@ -1,0 +1,9 @@
+#pragma once
+// One registration function per area; module.cpp calls them in order.
+#include <pybind11/pybind11.h>
+
+namespace archsim::python {
+void bind_time(pybind11::module_& m);
+void bind_random(pybind11::module_& m);
+void bind_metrics(pybind11::module_& m);
+}  // namespace archsim::python

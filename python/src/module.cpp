@@ -1,0 +1,8 @@
+#include "bindings.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "archsim compiled core (use the `archsim` package, not this module)";
+  archsim::python::bind_time(m);
+  archsim::python::bind_random(m);
+  archsim::python::bind_metrics(m);
+}
