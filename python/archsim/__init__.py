@@ -10,11 +10,17 @@ from .distributions import (
     Normal, Pareto, Uniform, UniformKeys, Zipf,
 )
 from .histogram import LatencyHistogram
+from .calls import Call, Parallel
+from .model import ComponentRef, Link, Model
+from .result import Result
+from .run import run
+from .workload import Burst, Closed, Open
 
 __version__ = "0.1.0"
 
 __all__ = [
     "parse_duration", "Distribution", "Const", "Uniform", "Exp", "Erlang", "Gamma", "Normal",
     "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
-    "LatencyHistogram",
+    "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Open", "Closed", "Burst",
+    "run", "Result",
 ]

@@ -6,4 +6,5 @@ namespace archsim::python {
 void bind_time(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
+void bind_model(pybind11::module_& m);
 }  // namespace archsim::python

@@ -5,4 +5,5 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_time(m);
   archsim::python::bind_random(m);
   archsim::python::bind_metrics(m);
+  archsim::python::bind_model(m);
 }

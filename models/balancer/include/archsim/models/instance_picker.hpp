@@ -1,0 +1,36 @@
+#pragma once
+// Chooses which instance of a target gets the next request: round-robin,
+// random, least-outstanding, or power-of-two-choices. Outstanding counts are
+// the picker's own view (requests it sent that have not replied), as a real
+// load balancer sees them.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archsim/core/rng.hpp"
+
+namespace archsim {
+
+enum class Strategy : std::uint8_t { kRoundRobin, kRandom, kLeastOutstanding, kPowerOfTwo };
+inline constexpr std::string_view kStrategyNames = "round_robin, random, least_outstanding, p2c";
+// Throws std::invalid_argument listing the accepted names.
+Strategy parse_strategy(std::string_view name);
+std::string_view strategy_name(Strategy s);
+
+class InstancePicker {
+ public:
+  InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng);
+  std::uint32_t pick();
+  void sent(std::uint32_t instance) { ++outstanding_[instance]; }
+  void replied(std::uint32_t instance) { --outstanding_[instance]; }
+  std::uint32_t outstanding(std::uint32_t instance) const { return outstanding_[instance]; }
+
+ private:
+  Strategy strategy_;
+  std::vector<std::uint32_t> outstanding_;
+  std::uint32_t next_ = 0;  // round-robin cursor; also the tie-break start
+  Rng rng_;
+};
+
+}  // namespace archsim

@@ -1,0 +1,41 @@
+#include "archsim/models/balancer.hpp"
+
+namespace archsim {
+
+Balancer::Balancer(World& world, std::string name, std::vector<std::uint32_t> hosts, Strategy strategy,
+                   std::uint32_t target)
+    : Component(world, std::move(name), "balancer", std::move(hosts)), target_index_(target), strategy_(strategy) {}
+
+void Balancer::connect() {
+  target_ = world_.components[target_index_];
+  picker_.emplace(strategy_, target_->instances(), world_.sim.stream(name() + "/strategy"));
+}
+
+void Balancer::handle(const Event& event) {
+  const auto slot = static_cast<std::uint32_t>(event.payload);
+  if (event.kind == kArriveEvent) {
+    Request& r = world_.requests[slot];
+    r.arrived = world_.sim.now();
+    const std::uint32_t self = r.instance;
+    world_.signals.arrived(*this, self, r, r.arrived);
+    const std::uint32_t child = world_.make_child(slot, r.op);
+    const std::uint32_t to = picker_->pick();
+    picker_->sent(to);
+    world_.send(*this, self, child, *target_, to);
+    return;
+  }
+  // kReplyEvent: relay the child's outcome to our caller.
+  Request& c = world_.requests[slot];
+  picker_->replied(c.instance);
+  const std::uint32_t parent = c.parent;
+  const bool current = world_.requests[parent].id == c.parent_id;
+  const ErrorKind error = c.error;
+  world_.requests.release(slot);
+  if (!current) return;
+  Request& p = world_.requests[parent];
+  p.error = error;
+  world_.signals.finished(*this, p.instance, p, world_.sim.now());
+  world_.reply(*this, parent);
+}
+
+}  // namespace archsim

@@ -1,0 +1,88 @@
+#pragma once
+// Components and the World they share. A component is a named thing with
+// instances placed on hosts ("checkout[2]"); it is an EventHandler driven by
+// events whose payload is a request slot.
+//
+// Lifecycle, run by the runner: build (constructors) -> connect (resolve
+// targets) -> initialise (first events) -> run -> finalise -> collect.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "archsim/core/simulation.hpp"
+#include "archsim/models/network.hpp"
+#include "archsim/models/request.hpp"
+#include "archsim/models/signals.hpp"
+
+namespace archsim {
+
+class Component;
+
+// Event kinds every component understands; component-specific kinds start at kFirstOwnEvent.
+enum EventKind : std::uint32_t {
+  kArriveEvent = 0,  // payload: a request slot arriving at this component
+  kReplyEvent = 1,   // payload: a child request's slot, its reply back at the caller
+  kFirstOwnEvent = 16,
+};
+
+// Shared state of one run: everything a component may reach.
+struct World {
+  Simulation& sim;
+  Network& network;
+  RequestPool requests;
+  Signals signals;
+  std::vector<Component*> components;     // by component index
+  std::vector<std::string> operations;    // op index -> name ("read", "write", ...)
+  std::uint64_t root_limit = UINT64_MAX;  // stop after this many client requests complete
+  std::uint64_t roots_completed = 0;
+
+  // Delivers request `slot` from an instance of `from` to instance `to_instance`
+  // of `to`, after the network transit; a lost message comes back to `from`
+  // as a dropped reply.
+  void send(Component& from, std::uint32_t from_instance, std::uint32_t slot, Component& to,
+            std::uint32_t to_instance);
+  // Sends request `slot`'s reply back to its caller (success or failure as in request.error).
+  void reply(Component& from, std::uint32_t slot);
+  // Starts a child of `parent_slot` for the given op; returns its slot.
+  std::uint32_t make_child(std::uint32_t parent_slot, std::uint16_t op);
+  // Counts a completed client request; stops the run at root_limit.
+  void root_completed();
+};
+
+class Component : public EventHandler {
+ public:
+  Component(World& world, std::string name, std::string kind, std::vector<std::uint32_t> hosts);
+
+  const std::string& name() const { return name_; }
+  const std::string& kind() const { return kind_; }
+  std::uint32_t index() const { return index_; }
+  std::uint32_t handler() const { return handler_; }
+  std::uint32_t instances() const { return static_cast<std::uint32_t>(hosts_.size()); }
+  std::uint32_t host(std::uint32_t instance) const { return hosts_[instance]; }
+  std::string instance_name(std::uint32_t instance) const;
+  // Workers per instance (0 for components that do not queue).
+  virtual std::uint32_t workers() const { return 0; }
+
+  // Lifecycle hooks.
+  virtual void connect() {}
+  virtual void initialise() {}
+  virtual void finalise() {}
+
+  Rng& network_rng() { return network_rng_; }
+  // Registered by the runner.
+  void attach(std::uint32_t index, std::uint32_t handler) {
+    index_ = index;
+    handler_ = handler;
+  }
+
+ protected:
+  World& world_;
+
+ private:
+  std::string name_, kind_;
+  std::vector<std::uint32_t> hosts_;
+  std::uint32_t index_ = 0, handler_ = 0;
+  Rng network_rng_;
+};
+
+}  // namespace archsim

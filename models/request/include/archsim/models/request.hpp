@@ -1,0 +1,74 @@
+#pragma once
+// A request is one hop: a client's root request, or a call a component makes
+// to a dependency (a child, pointing back at its parent). Requests live in a
+// pool of slots; events carry the slot index.
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "archsim/core/sim_time.hpp"
+
+namespace archsim {
+
+enum class ErrorKind : std::uint8_t { kNone, kTimeout, kRejected, kUnavailable, kCircuitOpen, kDropped, kError };
+inline constexpr std::size_t kErrorKinds = 7;
+inline constexpr std::array<std::string_view, kErrorKinds> kErrorNames = {
+    "none", "timeout", "rejected", "unavailable", "circuit_open", "dropped", "error"};
+
+inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+struct Request {
+  std::uint64_t id = 0;              // unique in the run
+  std::uint64_t correlation_id = 0;  // the root request's id, shared by every hop
+  std::uint64_t parent_id = 0;       // id of the parent when this child was sent
+  std::uint64_t key = 0;
+  SimTime start = 0;                 // when the caller issued it
+  SimTime arrived = 0;               // when it reached the component serving it
+  SimTime deadline = kTimeMax;       // absolute; kTimeMax = none
+  std::uint32_t client = 0;          // component index of the originating client
+  std::uint32_t tenant = 0;
+  std::uint32_t user = 0;            // closed workloads: the user that issued it
+  std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots)
+  std::uint32_t caller = 0;          // component index to reply to
+  std::uint32_t caller_instance = 0;
+  std::uint32_t component = 0;       // component index serving it
+  std::uint32_t instance = 0;        // instance of that component
+  std::uint16_t op = 0;              // index into the model's operation names
+  std::uint16_t attempt = 1;
+  std::uint16_t step = 0;            // progress through the serving component's call steps
+  std::uint16_t parent_step = 0;     // the parent's step this child belongs to
+  std::uint16_t call = 0;            // which call of that step
+  std::uint16_t outstanding = 0;     // children of the current step not yet replied
+  std::uint16_t succeeded = 0, failed = 0;  // replies of the current step
+  ErrorKind error = ErrorKind::kNone;
+  ErrorKind child_error = ErrorKind::kNone;  // first failure among the current step's children
+};
+
+class RequestPool {
+ public:
+  std::uint32_t acquire() {
+    if (free_.empty()) {
+      slots_.emplace_back();
+      return static_cast<std::uint32_t>(slots_.size() - 1);
+    }
+    const std::uint32_t slot = free_.back();
+    free_.pop_back();
+    slots_[slot] = Request{};
+    return slot;
+  }
+  void release(std::uint32_t slot) {
+    slots_[slot].id = 0;  // a stale child's parent_id never matches a freed slot
+    free_.push_back(slot);
+  }
+  Request& operator[](std::uint32_t slot) { return slots_[slot]; }
+  const Request& operator[](std::uint32_t slot) const { return slots_[slot]; }
+  std::size_t in_use() const { return slots_.size() - free_.size(); }
+  std::size_t capacity() const { return slots_.size(); }
+
+ private:
+  std::vector<Request> slots_;
+  std::vector<std::uint32_t> free_;
+};
+
+}  // namespace archsim

@@ -1,0 +1,51 @@
+#pragma once
+// Components emit what happened; observers (metrics, traces) subscribe.
+// Components never record their own statistics.
+#include <cstdint>
+#include <vector>
+
+#include "archsim/core/sim_time.hpp"
+#include "archsim/models/request.hpp"
+
+namespace archsim {
+
+class Component;
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // A request reached an instance (for a client: it was issued).
+  virtual void on_arrived(const Component&, std::uint32_t /*instance*/, const Request&, SimTime) {}
+  // A worker picked it up.
+  virtual void on_started(const Component&, std::uint32_t, const Request&, SimTime) {}
+  // It completed; request.error says whether it succeeded.
+  virtual void on_finished(const Component&, std::uint32_t, const Request&, SimTime) {}
+  // The instance's queue length or busy workers changed.
+  virtual void on_queue_length(const Component&, std::uint32_t, std::size_t /*length*/, SimTime) {}
+  virtual void on_busy(const Component&, std::uint32_t, std::uint32_t /*busy*/, SimTime) {}
+};
+
+class Signals {
+ public:
+  void subscribe(Observer* o) { observers_.push_back(o); }
+  void arrived(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
+    for (auto* o : observers_) o->on_arrived(c, i, r, t);
+  }
+  void started(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
+    for (auto* o : observers_) o->on_started(c, i, r, t);
+  }
+  void finished(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
+    for (auto* o : observers_) o->on_finished(c, i, r, t);
+  }
+  void queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t) {
+    for (auto* o : observers_) o->on_queue_length(c, i, n, t);
+  }
+  void busy(const Component& c, std::uint32_t i, std::uint32_t n, SimTime t) {
+    for (auto* o : observers_) o->on_busy(c, i, n, t);
+  }
+
+ private:
+  std::vector<Observer*> observers_;
+};
+
+}  // namespace archsim

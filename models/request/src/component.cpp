@@ -1,0 +1,62 @@
+#include "archsim/models/component.hpp"
+
+#include <fmt/format.h>
+
+namespace archsim {
+
+Component::Component(World& world, std::string name, std::string kind, std::vector<std::uint32_t> hosts)
+    : world_(world),
+      name_(std::move(name)),
+      kind_(std::move(kind)),
+      hosts_(std::move(hosts)),
+      network_rng_(world.sim.stream(name_ + "/network")) {}
+
+std::string Component::instance_name(std::uint32_t instance) const { return fmt::format("{}[{}]", name_, instance); }
+
+void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slot, Component& to,
+                 std::uint32_t to_instance) {
+  Request& r = requests[slot];
+  r.caller = from.index();
+  r.caller_instance = from_instance;
+  r.component = to.index();
+  r.instance = to_instance;
+  r.start = sim.now();
+  const Transit t = network.transit(from.host(from_instance), to.host(to_instance), from.network_rng());
+  if (t.lost) {
+    r.error = ErrorKind::kDropped;
+    sim.schedule_in(t.delay, from.handler(), kReplyEvent, slot);
+  } else {
+    sim.schedule_in(t.delay, to.handler(), kArriveEvent, slot);
+  }
+}
+
+void World::reply(Component& from, std::uint32_t slot) {
+  Request& r = requests[slot];
+  Component& caller = *components[r.caller];
+  const Transit t = network.transit(from.host(r.instance), caller.host(r.caller_instance), from.network_rng());
+  if (t.lost) r.error = ErrorKind::kDropped;
+  sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
+}
+
+std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
+  const std::uint32_t slot = requests.acquire();
+  const Request& p = requests[parent_slot];
+  Request& c = requests[slot];
+  c.id = sim.next_id();
+  c.correlation_id = p.correlation_id;
+  c.parent_id = p.id;
+  c.parent = parent_slot;
+  c.parent_step = p.step;
+  c.key = p.key;
+  c.deadline = p.deadline;
+  c.client = p.client;
+  c.tenant = p.tenant;
+  c.op = op;
+  return slot;
+}
+
+void World::root_completed() {
+  if (++roots_completed >= root_limit) sim.stop();
+}
+
+}  // namespace archsim

@@ -1,0 +1,46 @@
+#pragma once
+// Subscribes to component signals and keeps every figure of a run. Requests
+// that arrived before the warm-up ends are not measured; time averages start
+// at the end of warm-up.
+#include <cstdint>
+#include <vector>
+
+#include "archsim/core/simulation.hpp"
+#include "archsim/core/time_average.hpp"
+#include "archsim/models/component.hpp"
+#include "archsim/models/run_result.hpp"
+
+namespace archsim {
+
+class MetricsRecorder final : public Observer, public EventHandler {
+ public:
+  MetricsRecorder(const World& world, SimTime warmup, SimTime window);
+  // Schedules the end of warm-up; call once before the run.
+  void initialise(Simulation& sim);
+
+  void on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) override;
+  void on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) override;
+  void on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) override;
+  void on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) override;
+  void handle(const Event& event) override;  // the end of warm-up
+
+  // Moves the figures out; `now` closes the time averages.
+  std::vector<ComponentResult> collect(SimTime now);
+
+ private:
+  struct InstanceLevels {
+    TimeAverage busy, queue, in_flight;
+    std::uint64_t finished = 0;
+  };
+  struct PerComponent {
+    std::vector<OpResult> ops;  // by op index
+    std::vector<InstanceLevels> instances;
+  };
+  OpResult& op(std::uint32_t component, std::uint16_t op);
+
+  const World& world_;
+  SimTime warmup_, window_;
+  std::vector<PerComponent> data_;
+};
+
+}  // namespace archsim

@@ -1,0 +1,81 @@
+#pragma once
+// The description of an architecture, by name: what the Python builder and
+// (later) the scenario loader fill in. The runner resolves names to indices.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "archsim/core/distribution.hpp"
+#include "archsim/core/key_chooser.hpp"
+#include "archsim/models/arrival_process.hpp"
+#include "archsim/models/network.hpp"
+
+namespace archsim {
+
+struct PlacementSpec {
+  std::vector<std::string> hosts;  // instance i on hosts[i % n]; shared hosts cross no network
+  std::vector<std::string> zones;  // else: one new host per instance, spread over these zones
+};
+
+struct CallSpec {
+  std::string target;
+  std::string op;  // empty = the incoming request's op
+  std::string strategy = "round_robin";
+};
+
+struct StepSpec {
+  std::vector<CallSpec> calls;  // more than one: in parallel
+  std::string wait = "all";     // all | first | quorum
+  std::uint32_t k = 0;          // quorum size
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::uint32_t instances = 1, workers = 1;
+  std::int64_t queue_limit = -1;
+  Distribution service_time;
+  std::vector<std::pair<std::string, Distribution>> service_time_by_op;
+  std::vector<StepSpec> steps;
+  PlacementSpec placement;
+};
+
+struct BalancerSpec {
+  std::string name, target, strategy = "round_robin";
+  std::uint32_t instances = 1;
+  PlacementSpec placement;
+};
+
+struct ClientSpec {
+  std::string name, target, strategy = "round_robin";
+  bool closed = false;
+  std::vector<RateSegment> rate_schedule{{0, 1.0}};
+  std::uint32_t users = 0;
+  Distribution think;
+  KeyChooser keys;
+  std::vector<std::pair<std::string, double>> mix{{"read", 1.0}};
+  SimTime deadline = kTimeMax;
+  std::uint32_t tenants = 1;
+  PlacementSpec placement;
+};
+
+struct ModelSpec {
+  std::string name = "model";
+  NetworkSpec network;
+  // Kind and position in its list, in declaration order: component indices follow it.
+  std::vector<std::pair<std::string, std::uint32_t>> order;
+  std::vector<ServiceSpec> services;
+  std::vector<BalancerSpec> balancers;
+  std::vector<ClientSpec> clients;
+};
+
+struct RunOptions {
+  SimTime duration = kTimeMax;           // stop time (kTimeMax: until_requests must be set)
+  SimTime warmup = 0;                    // figures exclude requests that arrive earlier
+  std::uint64_t seed = 0;
+  std::uint64_t until_requests = UINT64_MAX;  // stop after this many client requests complete
+  SimTime window = kSecond;              // time-series window
+  std::uint64_t max_events = UINT64_MAX;
+};
+
+}  // namespace archsim

@@ -1,0 +1,62 @@
+#pragma once
+// Every figure a run reports. Plain data: the Python layer turns it into
+// DataFrames and JSON, and fingerprint() hashes all of it.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "archsim/core/histogram.hpp"
+#include "archsim/core/sim_time.hpp"
+#include "archsim/core/windowed_series.hpp"
+#include "archsim/models/request.hpp"
+
+namespace archsim {
+
+struct OpResult {
+  std::string op;
+  std::uint64_t arrivals = 0;   // arrived after warm-up
+  std::uint64_t completed = 0;  // succeeded
+  std::array<std::uint64_t, kErrorKinds> errors{};  // by ErrorKind; [0] unused
+  Histogram latency;            // successful requests, ns
+  double latency_sum_all = 0;   // ns, successes and failures (for Little's law)
+  std::uint64_t finished_all = 0;
+  WindowedSeries series;
+  std::uint64_t error_count() const {
+    std::uint64_t n = 0;
+    for (std::size_t k = 1; k < kErrorKinds; ++k) n += errors[k];
+    return n;
+  }
+};
+
+struct InstanceResult {
+  std::string name, host;
+  std::uint64_t completed = 0;  // finished (any outcome) after warm-up
+  double utilisation = 0;       // mean busy workers / workers
+  double mean_queue = 0;        // time-averaged waiting requests
+  double mean_in_flight = 0;    // time-averaged requests in the instance
+};
+
+struct ComponentResult {
+  std::string name, kind;
+  std::uint32_t workers = 0;
+  std::vector<OpResult> ops;  // one per operation seen, in op-index order
+  std::vector<InstanceResult> instances;
+  double utilisation = 0, mean_queue = 0, mean_in_flight = 0;
+};
+
+struct RunResult {
+  std::string model;
+  std::uint64_t seed = 0;
+  SimTime measured_from = 0, measured_to = 0;  // the window the figures cover
+  std::uint64_t events = 0;
+  std::string stop_reason;
+  std::uint64_t requests_completed = 0;  // client requests, whole run
+  std::uint64_t peak_requests_in_use = 0;
+  std::vector<ComponentResult> components;
+};
+
+// A stable 64-bit hash (hex) of every reported figure, in a fixed order.
+std::string fingerprint(const RunResult& result);
+
+}  // namespace archsim

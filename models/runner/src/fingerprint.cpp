@@ -1,0 +1,77 @@
+#include <bit>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "archsim/core/rng.hpp"
+#include "archsim/models/run_result.hpp"
+
+namespace archsim {
+namespace {
+
+// FNV-1a over the little-endian bytes of each figure, in declaration order.
+struct Hasher {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  void add(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xFF;
+      h *= 0x100000001B3ull;
+    }
+  }
+  void add(std::int64_t v) { add(static_cast<std::uint64_t>(v)); }
+  void add(double v) { add(std::bit_cast<std::uint64_t>(v)); }
+  void add(const std::string& s) {
+    h = fnv1a64(s, h);
+    add(static_cast<std::uint64_t>(s.size()));
+  }
+  void add(const Histogram& hist) {
+    add(hist.count());
+    add(hist.min());
+    add(hist.max());
+    add(hist.sum());
+    const auto& c = hist.counts();
+    for (std::size_t i = 0; i < c.size(); ++i)
+      if (c[i]) add(static_cast<std::uint64_t>(i)), add(c[i]);
+  }
+};
+
+}  // namespace
+
+std::string fingerprint(const RunResult& r) {
+  Hasher h;
+  h.add(r.model);
+  h.add(r.seed);
+  h.add(r.measured_from);
+  h.add(r.measured_to);
+  h.add(r.events);
+  h.add(r.requests_completed);
+  for (const auto& c : r.components) {
+    h.add(c.name);
+    h.add(c.kind);
+    h.add(c.utilisation);
+    h.add(c.mean_queue);
+    h.add(c.mean_in_flight);
+    for (const auto& op : c.ops) {
+      h.add(op.op);
+      h.add(op.arrivals);
+      h.add(op.completed);
+      for (auto e : op.errors) h.add(e);
+      h.add(op.latency);
+      h.add(op.latency_sum_all);
+      for (const auto& w : op.series.windows()) {
+        h.add(w.completed);
+        h.add(w.errors);
+        h.add(w.latency);
+      }
+    }
+    for (const auto& i : c.instances) {
+      h.add(i.completed);
+      h.add(i.utilisation);
+      h.add(i.mean_queue);
+      h.add(i.mean_in_flight);
+    }
+  }
+  return fmt::format("{:016x}", h.h);
+}
+
+}  // namespace archsim

@@ -1,0 +1,100 @@
+#include "archsim/models/metrics_recorder.hpp"
+
+namespace archsim {
+
+MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime window)
+    : world_(world), warmup_(warmup), window_(window) {
+  data_.resize(world.components.size());
+  for (std::size_t c = 0; c < data_.size(); ++c) data_[c].instances.resize(world.components[c]->instances());
+}
+
+void MetricsRecorder::initialise(Simulation& sim) {
+  const std::uint32_t id = sim.add_handler(this);
+  if (warmup_ > 0) sim.schedule_at(warmup_, id, 0);
+}
+
+void MetricsRecorder::handle(const Event&) {
+  const SimTime now = warmup_;
+  for (auto& c : data_)
+    for (auto& i : c.instances) {
+      i.busy.reset(now);
+      i.queue.reset(now);
+      i.in_flight.reset(now);
+      i.finished = 0;
+    }
+}
+
+OpResult& MetricsRecorder::op(std::uint32_t component, std::uint16_t op) {
+  auto& ops = data_[component].ops;
+  if (op >= ops.size()) {
+    while (ops.size() <= op) {
+      OpResult fresh;
+      fresh.op = world_.operations[ops.size()];
+      fresh.series = WindowedSeries(window_);
+      ops.push_back(std::move(fresh));
+    }
+  }
+  return ops[op];
+}
+
+void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
+  data_[c.index()].instances[i].in_flight.add(now, 1);
+  if (r.arrived >= warmup_) ++op(c.index(), r.op).arrivals;
+}
+
+void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
+  InstanceLevels& inst = data_[c.index()].instances[i];
+  inst.in_flight.add(now, -1);
+  if (r.arrived < warmup_) return;
+  ++inst.finished;
+  OpResult& o = op(c.index(), r.op);
+  const SimTime latency = now - r.arrived;
+  o.latency_sum_all += static_cast<double>(latency);
+  ++o.finished_all;
+  if (r.error == ErrorKind::kNone) {
+    ++o.completed;
+    o.latency.record(latency);
+    o.series.record_success(now, latency);
+  } else {
+    ++o.errors[static_cast<std::size_t>(r.error)];
+    o.series.record_error(now);
+  }
+}
+
+void MetricsRecorder::on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) {
+  data_[c.index()].instances[i].queue.set(now, static_cast<double>(n));
+}
+
+void MetricsRecorder::on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) {
+  data_[c.index()].instances[i].busy.set(now, busy);
+}
+
+std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
+  std::vector<ComponentResult> out;
+  for (std::size_t ci = 0; ci < data_.size(); ++ci) {
+    const Component& comp = *world_.components[ci];
+    ComponentResult cr;
+    cr.name = comp.name();
+    cr.kind = comp.kind();
+    cr.workers = comp.workers();
+    cr.ops = std::move(data_[ci].ops);
+    for (std::uint32_t i = 0; i < comp.instances(); ++i) {
+      const InstanceLevels& lv = data_[ci].instances[i];
+      InstanceResult ir;
+      ir.name = comp.instance_name(i);
+      ir.host = world_.network.host_name(comp.host(i));
+      ir.completed = lv.finished;
+      ir.utilisation = comp.workers() ? lv.busy.average(now) / comp.workers() : 0.0;
+      ir.mean_queue = lv.queue.average(now);
+      ir.mean_in_flight = lv.in_flight.average(now);
+      cr.utilisation += ir.utilisation / comp.instances();
+      cr.mean_queue += ir.mean_queue;
+      cr.mean_in_flight += ir.mean_in_flight;
+      cr.instances.push_back(std::move(ir));
+    }
+    out.push_back(std::move(cr));
+  }
+  return out;
+}
+
+}  // namespace archsim

@@ -1,0 +1,252 @@
+#include "archsim/models/runner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "archsim/core/nearest_name.hpp"
+#include "archsim/models/balancer.hpp"
+#include "archsim/models/client.hpp"
+#include "archsim/models/metrics_recorder.hpp"
+#include "archsim/models/service.hpp"
+
+namespace archsim {
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+
+// Component names and kinds in declaration order, and lookups by name.
+class Directory {
+ public:
+  explicit Directory(const ModelSpec& m) {
+    for (const auto& [kind, i] : m.order) {
+      const std::string& name = kind == "service" ? m.services.at(i).name
+                                : kind == "balancer" ? m.balancers.at(i).name
+                                                     : m.clients.at(i).name;
+      if (name.empty()) fail(fmt::format("a {} has an empty name", kind));
+      if (index_.count(name)) fail(fmt::format("component name '{}' is used twice", name));
+      index_[name] = static_cast<std::uint32_t>(names_.size());
+      names_.push_back(name);
+      kinds_.push_back(kind);
+    }
+  }
+  std::uint32_t resolve(const std::string& name, const std::string& where) const {
+    const auto it = index_.find(name);
+    if (it == index_.end())
+      fail(fmt::format("{}: target '{}' is not a component of this model{}; components: {}", where, name,
+                       did_you_mean(name, names_), fmt::join(names_, ", ")));
+    if (kinds_[it->second] == "client") fail(fmt::format("{}: target '{}' is a client, which serves no requests", where, name));
+    return it->second;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::map<std::string, std::uint32_t> index_;
+  std::vector<std::string> names_, kinds_;
+};
+
+class Operations {
+ public:
+  std::uint16_t id(const std::string& name) {
+    if (name.empty()) fail("an operation name is empty");
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) return static_cast<std::uint16_t>(i);
+    names.push_back(name);
+    return static_cast<std::uint16_t>(names.size() - 1);
+  }
+  std::vector<std::string> names{"read", "write"};
+};
+
+std::vector<std::uint32_t> place(Network& net, const std::string& component, std::uint32_t instances,
+                                 const PlacementSpec& p) {
+  if (instances == 0) fail(fmt::format("{}: instances must be >= 1", component));
+  if (instances > 10'000'000) fail(fmt::format("{}: instances must be <= 10^7, got {}", component, instances));
+  std::vector<std::uint32_t> hosts;
+  if (!p.hosts.empty()) {
+    std::vector<std::uint32_t> named;
+    for (const auto& h : p.hosts) named.push_back(net.host_index(h));
+    for (std::uint32_t i = 0; i < instances; ++i) hosts.push_back(named[i % named.size()]);
+    return hosts;
+  }
+  std::vector<std::uint32_t> zones;
+  for (const auto& z : p.zones) zones.push_back(net.zone_index(z));
+  if (zones.empty())
+    for (std::uint32_t z = 0; z < net.zone_count(); ++z) zones.push_back(z);
+  for (std::uint32_t i = 0; i < instances; ++i)
+    hosts.push_back(net.add_host(fmt::format("{}[{}]", component, i), zones[i % zones.size()]));
+  return hosts;
+}
+
+// A cycle of synchronous calls would recurse forever: refuse it, naming the cycle.
+void check_acyclic(const std::vector<std::vector<std::uint32_t>>& calls, const std::vector<std::string>& names) {
+  std::vector<int> state(calls.size(), 0);  // 0 new, 1 on stack, 2 done
+  std::vector<std::uint32_t> stack;
+  auto visit = [&](auto&& self, std::uint32_t v) -> void {
+    state[v] = 1;
+    stack.push_back(v);
+    for (auto w : calls[v]) {
+      if (state[w] == 1) {
+        std::vector<std::string> cycle;
+        auto it = std::find(stack.begin(), stack.end(), w);
+        for (; it != stack.end(); ++it) cycle.push_back(names[*it]);
+        cycle.push_back(names[w]);
+        fail(fmt::format("cycle of synchronous calls: {}", fmt::join(cycle, " -> ")));
+      }
+      if (state[w] == 0) self(self, w);
+    }
+    stack.pop_back();
+    state[v] = 2;
+  };
+  for (std::uint32_t v = 0; v < calls.size(); ++v)
+    if (state[v] == 0) visit(visit, v);
+}
+
+Strategy strategy_for(const std::string& name, const std::string& where) {
+  try {
+    return parse_strategy(name);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+}
+
+}  // namespace
+
+RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressCallback progress) {
+  if (options.duration == kTimeMax && options.until_requests == UINT64_MAX)
+    fail("run: give a duration or until_requests");
+  if (options.duration != kTimeMax && options.warmup >= options.duration && options.duration > 0)
+    fail(fmt::format("run: warmup ({}) must be shorter than duration ({})", format_duration(options.warmup),
+                     format_duration(options.duration)));
+  if (options.window <= 0) fail("run: window must be > 0");
+  if (model.order.empty()) fail(fmt::format("model '{}' has no components", model.name));
+
+  // build
+  NetworkSpec net_spec = model.network;
+  if (net_spec.zones.empty()) net_spec.zones.push_back({"zone-a", "region-1"});
+  Network network(net_spec);
+  Simulation sim(options.seed);
+  World world{sim, network, {}, {}, {}, {}, UINT64_MAX, 0};
+  world.root_limit = options.until_requests;
+  Operations ops;
+  const Directory dir(model);
+
+  std::vector<std::unique_ptr<Component>> components;
+  std::vector<std::vector<std::uint32_t>> calls(dir.names().size());
+  bool has_client = false;
+  for (const auto& [kind, i] : model.order) {
+    const auto self = static_cast<std::uint32_t>(components.size());
+    if (kind == "service") {
+      const ServiceSpec& s = model.services[i];
+      const std::string where = "service '" + s.name + "'";
+      if (s.workers == 0) fail(where + ": workers must be >= 1");
+      ServiceConfig cfg;
+      cfg.workers = s.workers;
+      cfg.queue_limit = s.queue_limit;
+      cfg.service_time = s.service_time;
+      for (const auto& [op, d] : s.service_time_by_op) {
+        const std::uint16_t o = ops.id(op);
+        if (cfg.per_op.size() <= o) cfg.per_op.resize(o + 1);
+        cfg.per_op[o] = d;
+      }
+      for (std::size_t st = 0; st < s.steps.size(); ++st) {
+        const StepSpec& step = s.steps[st];
+        const std::string step_where = fmt::format("{} call step {}", where, st);
+        if (step.calls.empty()) fail(step_where + ": a step needs at least one call");
+        StepConfig sc;
+        if (step.wait == "all") sc.wait = WaitMode::kAll;
+        else if (step.wait == "first") sc.wait = WaitMode::kFirst;
+        else if (step.wait == "quorum") sc.wait = WaitMode::kQuorum;
+        else fail(fmt::format("{}: wait must be one of all, first, quorum; got '{}'", step_where, step.wait));
+        sc.k = step.k;
+        if (sc.wait == WaitMode::kQuorum && (step.k < 1 || step.k > step.calls.size()))
+          fail(fmt::format("{}: k must be in [1, {}], got {}", step_where, step.calls.size(), step.k));
+        for (const CallSpec& c : step.calls) {
+          CallConfig cc;
+          cc.target = dir.resolve(c.target, step_where);
+          cc.op = c.op.empty() ? -1 : ops.id(c.op);
+          cc.strategy = strategy_for(c.strategy, step_where + " strategy");
+          calls[self].push_back(cc.target);
+          sc.calls.push_back(cc);
+        }
+        cfg.steps.push_back(std::move(sc));
+      }
+      components.push_back(std::make_unique<Service>(world, s.name, place(network, where, s.instances, s.placement),
+                                                     std::move(cfg)));
+    } else if (kind == "balancer") {
+      const BalancerSpec& b = model.balancers[i];
+      const std::string where = "balancer '" + b.name + "'";
+      const std::uint32_t target = dir.resolve(b.target, where);
+      calls[self].push_back(target);
+      components.push_back(std::make_unique<Balancer>(world, b.name, place(network, where, b.instances, b.placement),
+                                                      strategy_for(b.strategy, where + " strategy"), target));
+    } else {
+      const ClientSpec& c = model.clients[i];
+      const std::string where = "client '" + c.name + "'";
+      ClientConfig cfg;
+      cfg.closed = c.closed;
+      cfg.rate_schedule = c.rate_schedule;
+      cfg.users = c.users;
+      cfg.think = c.think;
+      cfg.keys = c.keys;
+      for (const auto& [op, w] : c.mix) {
+        if (!(w >= 0)) fail(fmt::format("{}: mix weight of '{}' must be >= 0, got {}", where, op, w));
+        cfg.mix.emplace_back(ops.id(op), w);
+      }
+      cfg.deadline = c.deadline;
+      cfg.tenants = c.tenants;
+      cfg.target = dir.resolve(c.target, where);
+      cfg.strategy = strategy_for(c.strategy, where + " strategy");
+      if (c.closed && c.users == 0) fail(where + ": a closed workload needs users >= 1");
+      try {
+        components.push_back(std::make_unique<Client>(world, c.name, place(network, where, 1, c.placement), std::move(cfg)));
+      } catch (const std::invalid_argument& e) {
+        fail(fmt::format("{}: {}", where, e.what()));
+      }
+      has_client = true;
+    }
+  }
+  if (!has_client) fail(fmt::format("model '{}' has no client: nothing sends requests", model.name));
+  check_acyclic(calls, dir.names());
+  world.operations = ops.names;
+
+  // connect
+  for (auto& c : components) {
+    c->attach(static_cast<std::uint32_t>(world.components.size()), sim.add_handler(c.get()));
+    world.components.push_back(c.get());
+  }
+  for (auto& c : components) c->connect();
+  MetricsRecorder recorder(world, options.warmup, options.window);
+  world.signals.subscribe(&recorder);
+
+  // initialise
+  recorder.initialise(sim);
+  for (auto& c : components) c->initialise();
+
+  // run
+  if (progress) sim.set_progress(std::move(progress));
+  RunLimits limits;
+  limits.until = options.duration;
+  limits.max_events = options.max_events;
+  const StopReason reason = sim.run(limits);
+
+  // finalise, collect
+  for (auto& c : components) c->finalise();
+  RunResult result;
+  result.model = model.name;
+  result.seed = options.seed;
+  result.measured_from = std::min(options.warmup, sim.now());
+  result.measured_to = sim.now();
+  result.events = sim.events_processed();
+  result.requests_completed = world.roots_completed;
+  result.peak_requests_in_use = world.requests.capacity();
+  static constexpr const char* kReasons[] = {"time_limit", "event_limit", "queue_empty", "until_requests", "cancelled"};
+  result.stop_reason = kReasons[static_cast<int>(reason)];
+  result.components = recorder.collect(sim.now());
+  return result;
+}
+
+}  // namespace archsim

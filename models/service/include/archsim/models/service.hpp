@@ -1,0 +1,70 @@
+#pragma once
+// A service: `instances` x `workers`, a FIFO queue per instance with an
+// optional limit, a service time per operation, then downstream calls made as
+// a sequence of steps; each step is one call or several in parallel that
+// waits for all, the first, or k of n replies. A worker is held from the start
+// of service until the last step completes (a thread blocked on its calls).
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "archsim/core/distribution.hpp"
+#include "archsim/models/component.hpp"
+#include "archsim/models/instance_picker.hpp"
+
+namespace archsim {
+
+enum class WaitMode : std::uint8_t { kAll, kFirst, kQuorum };
+
+struct CallConfig {
+  std::uint32_t target = 0;  // component index
+  int op = -1;               // op index sent downstream; -1 = the incoming request's op
+  Strategy strategy = Strategy::kRoundRobin;
+};
+
+struct StepConfig {
+  std::vector<CallConfig> calls;  // more than one = in parallel
+  WaitMode wait = WaitMode::kAll;
+  std::uint32_t k = 0;  // kQuorum: replies needed
+  std::uint32_t needed() const {
+    return wait == WaitMode::kAll ? static_cast<std::uint32_t>(calls.size()) : wait == WaitMode::kFirst ? 1 : k;
+  }
+};
+
+struct ServiceConfig {
+  std::uint32_t workers = 1;
+  std::int64_t queue_limit = -1;                  // waiting requests per instance; -1 = unbounded
+  Distribution service_time;                      // seconds
+  std::vector<std::optional<Distribution>> per_op;  // by op index; overrides service_time
+  std::vector<StepConfig> steps;
+};
+
+class Service final : public Component {
+ public:
+  Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config);
+  std::uint32_t workers() const override { return config_.workers; }
+  void connect() override;
+  void handle(const Event& event) override;
+
+ private:
+  enum : std::uint32_t { kWorkDone = kFirstOwnEvent };
+  static constexpr std::uint16_t kFinishedStep = UINT16_MAX;
+  struct Instance {
+    std::uint32_t busy = 0;
+    std::deque<std::uint32_t> queue;  // waiting request slots, FIFO
+    Rng service_rng;
+  };
+
+  void arrive(std::uint32_t slot);
+  void start(std::uint32_t slot);
+  void run_step(std::uint32_t slot);
+  void child_replied(std::uint32_t child);
+  void complete(std::uint32_t slot, ErrorKind error);
+
+  ServiceConfig config_;
+  std::vector<Instance> instances_;
+  std::vector<std::vector<InstancePicker>> pickers_;  // [step][call]
+};
+
+}  // namespace archsim

@@ -1,0 +1,138 @@
+#include "archsim/models/service.hpp"
+
+namespace archsim {
+
+Service::Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config)
+    : Component(world, std::move(name), "service", std::move(hosts)), config_(std::move(config)) {
+  for (std::uint32_t i = 0; i < instances(); ++i)
+    instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time")});
+}
+
+void Service::connect() {
+  for (std::size_t s = 0; s < config_.steps.size(); ++s) {
+    auto& row = pickers_.emplace_back();
+    for (std::size_t c = 0; c < config_.steps[s].calls.size(); ++c) {
+      const CallConfig& call = config_.steps[s].calls[c];
+      row.emplace_back(call.strategy, world_.components[call.target]->instances(),
+                       world_.sim.stream(name() + "/call" + std::to_string(s) + "." + std::to_string(c)));
+    }
+  }
+}
+
+void Service::handle(const Event& event) {
+  const auto slot = static_cast<std::uint32_t>(event.payload);
+  switch (event.kind) {
+    case kArriveEvent: arrive(slot); break;
+    case kWorkDone:
+      world_.requests[slot].step = 0;
+      run_step(slot);
+      break;
+    case kReplyEvent: child_replied(slot); break;
+    default: break;
+  }
+}
+
+void Service::arrive(std::uint32_t slot) {
+  Request& r = world_.requests[slot];
+  const SimTime now = world_.sim.now();
+  r.arrived = now;
+  world_.signals.arrived(*this, r.instance, r, now);
+  Instance& inst = instances_[r.instance];
+  if (inst.busy < config_.workers) {
+    start(slot);
+  } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
+    inst.queue.push_back(slot);
+    world_.signals.queue_length(*this, r.instance, inst.queue.size(), now);
+  } else {
+    r.error = ErrorKind::kRejected;
+    world_.signals.finished(*this, r.instance, r, now);
+    world_.reply(*this, slot);
+  }
+}
+
+void Service::start(std::uint32_t slot) {
+  const Request& r = world_.requests[slot];
+  Instance& inst = instances_[r.instance];
+  const SimTime now = world_.sim.now();
+  ++inst.busy;
+  world_.signals.busy(*this, r.instance, inst.busy, now);
+  world_.signals.started(*this, r.instance, r, now);
+  const Distribution& d =
+      r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
+  const double seconds = d.sample(inst.service_rng);
+  world_.sim.schedule_in(static_cast<SimTime>(seconds * 1e9 + 0.5), handler(), kWorkDone, slot);
+}
+
+void Service::run_step(std::uint32_t slot) {
+  const std::uint16_t step = world_.requests[slot].step;
+  if (step >= config_.steps.size()) {
+    complete(slot, ErrorKind::kNone);
+    return;
+  }
+  const StepConfig& cfg = config_.steps[step];
+  {
+    Request& r = world_.requests[slot];
+    r.outstanding = static_cast<std::uint16_t>(cfg.calls.size());
+    r.succeeded = r.failed = 0;
+    r.child_error = ErrorKind::kNone;
+  }
+  for (std::size_t c = 0; c < cfg.calls.size(); ++c) {
+    const CallConfig& call = cfg.calls[c];
+    const std::uint16_t op = call.op >= 0 ? static_cast<std::uint16_t>(call.op) : world_.requests[slot].op;
+    const std::uint32_t child = world_.make_child(slot, op);  // may grow the pool: no references held
+    world_.requests[child].call = static_cast<std::uint16_t>(c);
+    InstancePicker& picker = pickers_[step][c];
+    const std::uint32_t to = picker.pick();
+    picker.sent(to);
+    world_.send(*this, world_.requests[slot].instance, child, *world_.components[call.target], to);
+  }
+}
+
+void Service::child_replied(std::uint32_t child) {
+  const Request& c = world_.requests[child];
+  pickers_[c.parent_step][c.call].replied(c.instance);
+  const std::uint32_t parent = c.parent;
+  const bool current = world_.requests[parent].id == c.parent_id && world_.requests[parent].step == c.parent_step;
+  const ErrorKind error = c.error;
+  world_.requests.release(child);
+  if (!current) return;  // a late reply to a step already decided
+
+  Request& p = world_.requests[parent];
+  const StepConfig& cfg = config_.steps[p.step];
+  --p.outstanding;
+  if (error == ErrorKind::kNone) {
+    ++p.succeeded;
+  } else {
+    ++p.failed;
+    if (p.child_error == ErrorKind::kNone) p.child_error = error;
+  }
+  const std::uint32_t needed = cfg.needed();
+  const auto total = static_cast<std::uint32_t>(cfg.calls.size());
+  if (p.succeeded == needed) {
+    ++p.step;
+    run_step(parent);
+  } else if (p.failed == total - needed + 1) {
+    complete(parent, p.child_error);  // too many failures: the step cannot succeed
+  }
+}
+
+void Service::complete(std::uint32_t slot, ErrorKind error) {
+  Request& r = world_.requests[slot];
+  const SimTime now = world_.sim.now();
+  r.error = error;
+  r.step = kFinishedStep;  // later replies to this request are ignored
+  const std::uint32_t i = r.instance;
+  world_.signals.finished(*this, i, r, now);
+  world_.reply(*this, slot);
+  Instance& inst = instances_[i];
+  --inst.busy;
+  world_.signals.busy(*this, i, inst.busy, now);
+  if (!inst.queue.empty()) {
+    const std::uint32_t next = inst.queue.front();
+    inst.queue.pop_front();
+    world_.signals.queue_length(*this, i, inst.queue.size(), now);
+    start(next);
+  }
+}
+
+}  // namespace archsim

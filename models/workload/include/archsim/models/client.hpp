@@ -1,0 +1,54 @@
+#pragma once
+// A client: the source of requests. Open workloads arrive as a Poisson
+// process (with a rate schedule and bursts); closed workloads have N users who
+// each send a request, wait for the reply, think, and repeat. Each request
+// gets a key from the key chooser, an operation from the mix, a tenant and an
+// optional deadline; a reply after the deadline counts as a timeout.
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "archsim/core/distribution.hpp"
+#include "archsim/core/key_chooser.hpp"
+#include "archsim/models/arrival_process.hpp"
+#include "archsim/models/component.hpp"
+#include "archsim/models/instance_picker.hpp"
+
+namespace archsim {
+
+struct ClientConfig {
+  bool closed = false;
+  std::vector<RateSegment> rate_schedule;  // open
+  std::uint32_t users = 0;                 // closed
+  Distribution think;                      // closed, seconds
+  KeyChooser keys;
+  std::vector<std::pair<std::uint16_t, double>> mix;  // (op, weight)
+  SimTime deadline = kTimeMax;                        // relative; kTimeMax = none
+  std::uint32_t tenants = 1;
+  std::uint32_t target = 0;
+  Strategy strategy = Strategy::kRoundRobin;
+};
+
+class Client final : public Component {
+ public:
+  Client(World& world, std::string name, std::vector<std::uint32_t> hosts, ClientConfig config);
+  void connect() override;
+  void initialise() override;
+  void handle(const Event& event) override;
+
+ private:
+  enum : std::uint32_t { kNextArrival = kFirstOwnEvent, kThinkDone };
+  void issue(std::uint32_t user);
+  void replied(std::uint32_t child);
+  std::uint16_t draw_op();
+
+  ClientConfig config_;
+  std::vector<double> mix_cumulative_;
+  std::optional<ArrivalProcess> arrivals_;
+  std::optional<InstancePicker> picker_;
+  Component* target_ = nullptr;
+  Rng arrival_rng_, key_rng_, op_rng_, think_rng_, tenant_rng_;
+};
+
+}  // namespace archsim

@@ -1,0 +1,102 @@
+#include "archsim/models/client.hpp"
+
+#include <stdexcept>
+
+namespace archsim {
+
+Client::Client(World& world, std::string name, std::vector<std::uint32_t> hosts, ClientConfig config)
+    : Component(world, std::move(name), "client", std::move(hosts)),
+      config_(std::move(config)),
+      arrival_rng_(world.sim.stream(this->name() + "/arrivals")),
+      key_rng_(world.sim.stream(this->name() + "/keys")),
+      op_rng_(world.sim.stream(this->name() + "/ops")),
+      think_rng_(world.sim.stream(this->name() + "/think")),
+      tenant_rng_(world.sim.stream(this->name() + "/tenants")) {
+  if (config_.mix.empty()) throw std::invalid_argument("client '" + this->name() + "': the operation mix is empty");
+  double total = 0;
+  for (const auto& [op, w] : config_.mix) total += w;
+  double run = 0;
+  for (const auto& [op, w] : config_.mix) mix_cumulative_.push_back((run += w) / total);
+  mix_cumulative_.back() = 1.0;
+  if (!config_.closed) arrivals_.emplace(config_.rate_schedule);
+}
+
+void Client::connect() {
+  target_ = world_.components[config_.target];
+  picker_.emplace(config_.strategy, target_->instances(), world_.sim.stream(name() + "/strategy"));
+}
+
+void Client::initialise() {
+  if (config_.closed) {
+    for (std::uint32_t u = 0; u < config_.users; ++u) world_.sim.schedule_at(0, handler(), kThinkDone, u);
+  } else {
+    const SimTime first = arrivals_->next_after(0, arrival_rng_);
+    if (first != kTimeMax) world_.sim.schedule_at(first, handler(), kNextArrival, 0);
+  }
+}
+
+std::uint16_t Client::draw_op() {
+  if (mix_cumulative_.size() == 1) return config_.mix.front().first;
+  const double u = op_rng_.uniform();
+  std::size_t i = 0;
+  while (i + 1 < mix_cumulative_.size() && u >= mix_cumulative_[i]) ++i;
+  return config_.mix[i].first;
+}
+
+void Client::handle(const Event& event) {
+  switch (event.kind) {
+    case kNextArrival: {
+      issue(0);
+      const SimTime next = arrivals_->next_after(world_.sim.now(), arrival_rng_);
+      if (next != kTimeMax) world_.sim.schedule_at(next, handler(), kNextArrival, 0);
+      break;
+    }
+    case kThinkDone: issue(static_cast<std::uint32_t>(event.payload)); break;
+    case kReplyEvent: replied(static_cast<std::uint32_t>(event.payload)); break;
+    default: break;
+  }
+}
+
+void Client::issue(std::uint32_t user) {
+  const SimTime now = world_.sim.now();
+  const std::uint32_t root = world_.requests.acquire();
+  {
+    Request& r = world_.requests[root];
+    r.id = world_.sim.next_id();
+    r.correlation_id = r.id;
+    r.client = index();
+    r.component = index();
+    r.op = draw_op();
+    r.key = config_.keys.sample(key_rng_);
+    r.tenant = config_.tenants > 1 ? static_cast<std::uint32_t>(tenant_rng_.below(config_.tenants)) : 0;
+    r.user = user;
+    r.start = r.arrived = now;
+    r.deadline = config_.deadline == kTimeMax ? kTimeMax : now + config_.deadline;
+    world_.signals.arrived(*this, 0, r, now);
+  }
+  const std::uint32_t child = world_.make_child(root, world_.requests[root].op);
+  const std::uint32_t to = picker_->pick();
+  picker_->sent(to);
+  world_.send(*this, 0, child, *target_, to);
+}
+
+void Client::replied(std::uint32_t child) {
+  const Request& c = world_.requests[child];
+  picker_->replied(c.instance);
+  const std::uint32_t root = c.parent;
+  const ErrorKind error = c.error;
+  world_.requests.release(child);
+  Request& r = world_.requests[root];
+  const SimTime now = world_.sim.now();
+  r.error = error == ErrorKind::kNone && now > r.deadline ? ErrorKind::kTimeout : error;
+  world_.signals.finished(*this, 0, r, now);
+  const std::uint32_t user = r.user;
+  world_.requests.release(root);
+  if (config_.closed) {
+    const double think = config_.think.sample(think_rng_);
+    world_.sim.schedule_in(static_cast<SimTime>(think * 1e9 + 0.5), handler(), kThinkDone, user);
+  }
+  world_.root_completed();
+}
+
+}  // namespace archsim

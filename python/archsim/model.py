@@ -1,0 +1,267 @@
+"""The builder API: describe an architecture in Python.
+
+    m = archsim.Model("shop")
+    db = m.service("db", workers=8, service_time=archsim.Exp("2ms"))
+    app = m.service("app", instances=4, workers=16, service_time=archsim.Exp("4ms"),
+                    calls=[archsim.Call(db)])
+    lb = m.balancer("edge", target=app, strategy="p2c")
+    m.client("web", target=lb, workload=archsim.Open(rate=2000))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from . import _core
+from ._units import to_ns
+from .calls import STRATEGIES, Call, Parallel, target_name
+from .distributions import Distribution, KeyChooser, UniformKeys, as_distribution
+from .workload import Closed, Open
+
+__all__ = ["Model", "ComponentRef", "Link"]
+
+
+@dataclass(frozen=True)
+class ComponentRef:
+    """A handle to a component in a model; pass it as a call or balancer target."""
+
+    name: str
+    kind: str
+
+    def __getitem__(self, i: int) -> str:
+        return f"{self.name}[{i}]"
+
+
+@dataclass
+class Link:
+    """An explicit network link between two zones or regions (overrides the level latency)."""
+
+    a: str
+    b: str
+    latency: object = 0.0
+    loss: float = 0.0
+
+
+def _count(value, name: str, low: int = 1, high: int = 10_000_000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+def _probability(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _placement(name: str, hosts, zones):
+    p = _core.PlacementSpec()
+    if hosts is not None and zones is not None:
+        raise ValueError(f"{name}: give hosts or zones, not both")
+    if hosts is not None:
+        p.hosts = [hosts] if isinstance(hosts, str) else list(hosts)
+    if zones is not None:
+        p.zones = [zones] if isinstance(zones, str) else list(zones)
+    return p
+
+
+class Model:
+    """An architecture: components, placement and network."""
+
+    def __init__(self, name: str = "model"):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"Model name must be a non-empty string, got {name!r}")
+        self.name = name
+        self._spec = _core.ModelSpec()
+        self._spec.name = name
+        self._order: list[tuple[str, int]] = []
+        self._services: list = []
+        self._balancers: list = []
+        self._clients: list = []
+        self._names: dict[str, str] = {}
+        self._zones: list = []
+        self._hosts: list = []
+        self._network = _core.NetworkSpec()
+        self._links: list = []
+
+    # -- placement and network ------------------------------------------------
+    def zone(self, name: str, region: str = "region-1") -> str:
+        """Declare a zone in a region. Instances spread over the declared zones by default."""
+        if any(z[0] == name for z in self._zones):
+            raise ValueError(f"zone {name!r} is declared twice")
+        self._zones.append((name, region))
+        return name
+
+    def host(self, name: str, zone: str | None = None) -> str:
+        """Declare a host; components placed on the same host cross no network."""
+        if zone is None:
+            if not self._zones:
+                self.zone("zone-a")
+            zone = self._zones[0][0]
+        if not any(z[0] == zone for z in self._zones):
+            raise ValueError(f"host {name!r}: unknown zone {zone!r}; declared zones: {[z[0] for z in self._zones]}")
+        self._hosts.append((name, zone))
+        return name
+
+    def network(self, *, same_zone=0.0, cross_zone=0.0, cross_region=0.0, same_zone_loss=0.0,
+                cross_zone_loss=0.0, cross_region_loss=0.0, links: Sequence[Link] = ()) -> None:
+        """One-way latency per level (distributions or durations) and loss probabilities.
+
+        Same host: no network. ``links`` override the level between two named zones or regions;
+        routes between zones follow the shortest path by mean latency.
+        """
+        n = self._network
+        n.same_zone = as_distribution(same_zone, "network.same_zone")._impl
+        n.cross_zone = as_distribution(cross_zone, "network.cross_zone")._impl
+        n.cross_region = as_distribution(cross_region, "network.cross_region")._impl
+        n.same_zone_loss = _probability(same_zone_loss, "network.same_zone_loss")
+        n.cross_zone_loss = _probability(cross_zone_loss, "network.cross_zone_loss")
+        n.cross_region_loss = _probability(cross_region_loss, "network.cross_region_loss")
+        self._links = []
+        for link in links:
+            if not isinstance(link, Link):
+                raise ValueError(f"network.links: expected archsim.Link, got {link!r}")
+            spec = _core.LinkSpec()
+            spec.from_site, spec.to_site = link.a, link.b
+            spec.latency = as_distribution(link.latency, "Link.latency")._impl
+            spec.loss = _probability(link.loss, "Link.loss")
+            self._links.append(spec)
+
+    # -- components -----------------------------------------------------------
+    def _register(self, name: str, kind: str) -> ComponentRef:
+        if not isinstance(name, str) or not name or "[" in name:
+            raise ValueError(f"component name must be a non-empty string without '[', got {name!r}")
+        if name in self._names:
+            raise ValueError(f"component name {name!r} is already used by a {self._names[name]}")
+        self._names[name] = kind
+        return ComponentRef(name, kind)
+
+    def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
+                service_time=0.0, calls: Sequence = (), hosts=None, zones=None) -> ComponentRef:
+        """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
+
+        service_time: a distribution (or duration), or a dict ``{op: distribution}``
+        with an optional ``"default"`` key. queue_limit: waiting requests per
+        instance beyond which a request is rejected (None = unbounded).
+        calls: a sequence of steps made after the service time, each a
+        ``Call`` or a ``Parallel`` group; the worker is held until they finish.
+        hosts / zones: explicit placement, or the zones to spread instances over.
+        """
+        s = _core.ServiceSpec()
+        s.name = name
+        s.instances = _count(instances, f"service {name!r}: instances")
+        s.workers = _count(workers, f"service {name!r}: workers", high=1_000_000)
+        if queue_limit is not None:
+            s.queue_limit = _count(queue_limit, f"service {name!r}: queue_limit", low=0, high=2**62)
+        if isinstance(service_time, Mapping):
+            default = service_time.get("default", 0.0)
+            s.service_time = as_distribution(default, f"service {name!r}: service_time")._impl
+            s.service_time_by_op = [(op, as_distribution(d, f"service {name!r}: service_time[{op!r}]")._impl)
+                                    for op, d in service_time.items() if op != "default"]
+        else:
+            s.service_time = as_distribution(service_time, f"service {name!r}: service_time")._impl
+        steps = []
+        for item in calls:
+            step = _core.StepSpec()
+            if isinstance(item, Parallel):
+                group, step.wait = item.calls, ("quorum" if isinstance(item.wait, int) else item.wait)
+                step.k = item.wait if isinstance(item.wait, int) else 0
+            else:
+                group = [item if isinstance(item, Call) else Call(item)]
+            step.calls = [self._call_spec(c) for c in group]
+            steps.append(step)
+        s.steps = steps
+        s.placement = _placement(f"service {name!r}", hosts, zones)
+        ref = self._register(name, "service")
+        self._order.append(("service", len(self._services)))
+        self._services.append(s)
+        return ref
+
+    @staticmethod
+    def _call_spec(call: Call):
+        c = _core.CallSpec()
+        c.target = call.target
+        c.op = call.op or ""
+        c.strategy = call.strategy
+        return c
+
+    def balancer(self, name: str, *, target, strategy: str = "round_robin", instances: int = 1,
+                 hosts=None, zones=None) -> ComponentRef:
+        """A load balancer over the instances of ``target``.
+
+        strategy: "round_robin", "random", "least_outstanding" or "p2c" (power of two choices).
+        """
+        if strategy not in STRATEGIES:
+            raise ValueError(f"balancer {name!r}: strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
+        b = _core.BalancerSpec()
+        b.name, b.target, b.strategy = name, target_name(target), strategy
+        b.instances = _count(instances, f"balancer {name!r}: instances")
+        b.placement = _placement(f"balancer {name!r}", hosts, zones)
+        ref = self._register(name, "balancer")
+        self._order.append(("balancer", len(self._balancers)))
+        self._balancers.append(b)
+        return ref
+
+    def client(self, name: str, *, target, workload=None, keys: KeyChooser | None = None,
+               mix: Mapping[str, float] | None = None, deadline=None, tenants: int = 1,
+               strategy: str = "round_robin", hosts=None, zones=None) -> ComponentRef:
+        """A workload source sending to ``target``.
+
+        workload: ``Open(rate=...)`` (default rate 1/s) or ``Closed(users=..., think=...)``.
+        keys: a key chooser (default UniformKeys(1000)); mix: ``{op: weight}`` (default all
+        "read"); deadline: a reply later than this counts as a timeout.
+        """
+        c = _core.ClientSpec()
+        c.name, c.target = name, target_name(target)
+        if strategy not in STRATEGIES:
+            raise ValueError(f"client {name!r}: strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
+        c.strategy = strategy
+        workload = workload if workload is not None else Open(rate=1.0)
+        if isinstance(workload, Open):
+            c.closed = False
+            c.rate_schedule = [_core.RateSegment(t, r) for t, r in workload.segments]
+        elif isinstance(workload, Closed):
+            c.closed, c.users, c.think = True, workload.users, workload.think_dist._impl
+        else:
+            raise ValueError(f"client {name!r}: workload must be archsim.Open or archsim.Closed, got {workload!r}")
+        keys = keys if keys is not None else UniformKeys(1000)
+        if not isinstance(keys, KeyChooser):
+            raise ValueError(f"client {name!r}: keys must be a key chooser (UniformKeys, Zipf), got {keys!r}")
+        c.keys = keys._impl
+        mix = dict(mix) if mix is not None else {"read": 1.0}
+        if not mix or any(isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0 for w in mix.values()) \
+                or sum(mix.values()) <= 0:
+            raise ValueError(f"client {name!r}: mix must map operation names to weights >= 0 with a "
+                             f"positive total, got {mix!r}")
+        c.mix = [(str(op), float(w)) for op, w in mix.items()]
+        if deadline is not None:
+            c.deadline = to_ns(deadline, f"client {name!r}: deadline")
+        c.tenants = _count(tenants, f"client {name!r}: tenants", high=1_000_000)
+        c.placement = _placement(f"client {name!r}", hosts, zones)
+        ref = self._register(name, "client")
+        self._order.append(("client", len(self._clients)))
+        self._clients.append(c)
+        return ref
+
+    # -- compilation ----------------------------------------------------------
+    @property
+    def components(self) -> dict[str, str]:
+        """Component names and kinds, in declaration order."""
+        return dict(self._names)
+
+    def _to_spec(self):
+        spec = self._spec
+        spec.order = self._order
+        spec.services = self._services
+        spec.balancers = self._balancers
+        spec.clients = self._clients
+        net = self._network
+        net.zones = [_core.ZoneSpec(z, r) for z, r in self._zones]
+        net.hosts = [_core.HostSpec(h, z) for h, z in self._hosts]
+        net.links = self._links
+        spec.network = net
+        return spec
+
+    def __repr__(self) -> str:
+        return f"Model({self.name!r}, components={list(self._names)})"

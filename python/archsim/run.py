@@ -1,0 +1,80 @@
+"""archsim.run: simulate a model and return its Result."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from . import _core
+from ._units import to_ns
+from .model import Model
+from .result import Result
+
+__all__ = ["run"]
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, shown only on a terminal after about a second."""
+
+    def __init__(self, enabled: bool | None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()  # wall clock for the bar only; never reaches the engine
+        self.shown = False
+
+    def __call__(self, now: int, until: int, events: int) -> bool:
+        if not self.enabled:
+            return True
+        elapsed = time.monotonic() - self.started
+        if elapsed < 1.0 and not self.shown:
+            return True
+        self.shown = True
+        frac = min(1.0, now / until) if until < 2**62 else 0.0
+        bar = "#" * int(frac * 30)
+        sys.stderr.write(f"\r[{bar:<30}] {frac:6.1%}  sim {now / 1e9:9.2f}s  {events / 1e6:8.1f}M events"
+                         f"  {events / max(elapsed, 1e-9) / 1e6:5.1f}M ev/s")
+        sys.stderr.flush()
+        return True
+
+    def close(self):
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
+        window="1s", progress: bool | None = None, max_events: int | None = None) -> Result:
+    """Simulate ``model`` and return its Result.
+
+    duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
+    client requests complete (one of the two is required). warmup: requests arriving earlier
+    are not measured. seed: the run's seed; same seed, same model -> identical results.
+    window: width of the time-series windows. progress: a progress bar on stderr (default:
+    on a terminal). Ctrl-C ends the run early and returns what was simulated so far.
+    """
+    if not isinstance(model, Model):
+        raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
+    if duration is None and until_requests is None:
+        raise ValueError("run: give duration (e.g. '10m') or until_requests (e.g. 1_000_000)")
+    opts = _core.RunOptions()
+    if duration is not None:
+        opts.duration = to_ns(duration, "duration")
+        if opts.duration == 0:
+            raise ValueError("duration must be > 0")
+    opts.warmup = to_ns(warmup, "warmup")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2^64), got {seed!r}")
+    opts.seed = seed
+    if until_requests is not None:
+        if isinstance(until_requests, bool) or not isinstance(until_requests, int) or until_requests < 1:
+            raise ValueError(f"until_requests must be an integer >= 1, got {until_requests!r}")
+        opts.until_requests = until_requests
+    opts.window = to_ns(window, "window")
+    if opts.window == 0:
+        raise ValueError("window must be > 0")
+    if max_events is not None:
+        opts.max_events = int(max_events)
+    bar = _ProgressBar(progress)
+    try:
+        raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)
+    finally:
+        bar.close()
+    return Result(raw, model_name=model.name)

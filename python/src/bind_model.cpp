@@ -1,0 +1,169 @@
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "archsim/models/runner.hpp"
+#include "bindings.hpp"
+
+namespace py = pybind11;
+
+namespace archsim::python {
+
+void bind_model(py::module_& m) {
+  py::class_<PlacementSpec>(m, "PlacementSpec")
+      .def(py::init<>())
+      .def_readwrite("hosts", &PlacementSpec::hosts)
+      .def_readwrite("zones", &PlacementSpec::zones);
+  py::class_<CallSpec>(m, "CallSpec")
+      .def(py::init<>())
+      .def_readwrite("target", &CallSpec::target)
+      .def_readwrite("op", &CallSpec::op)
+      .def_readwrite("strategy", &CallSpec::strategy);
+  py::class_<StepSpec>(m, "StepSpec")
+      .def(py::init<>())
+      .def_readwrite("calls", &StepSpec::calls)
+      .def_readwrite("wait", &StepSpec::wait)
+      .def_readwrite("k", &StepSpec::k);
+  py::class_<ServiceSpec>(m, "ServiceSpec")
+      .def(py::init<>())
+      .def_readwrite("name", &ServiceSpec::name)
+      .def_readwrite("instances", &ServiceSpec::instances)
+      .def_readwrite("workers", &ServiceSpec::workers)
+      .def_readwrite("queue_limit", &ServiceSpec::queue_limit)
+      .def_readwrite("service_time", &ServiceSpec::service_time)
+      .def_readwrite("service_time_by_op", &ServiceSpec::service_time_by_op)
+      .def_readwrite("steps", &ServiceSpec::steps)
+      .def_readwrite("placement", &ServiceSpec::placement);
+  py::class_<BalancerSpec>(m, "BalancerSpec")
+      .def(py::init<>())
+      .def_readwrite("name", &BalancerSpec::name)
+      .def_readwrite("target", &BalancerSpec::target)
+      .def_readwrite("strategy", &BalancerSpec::strategy)
+      .def_readwrite("instances", &BalancerSpec::instances)
+      .def_readwrite("placement", &BalancerSpec::placement);
+  py::class_<RateSegment>(m, "RateSegment")
+      .def(py::init([](SimTime from, double rate) { return RateSegment{from, rate}; }), py::arg("from_ns"),
+           py::arg("rate"))
+      .def_readonly("from_ns", &RateSegment::from)
+      .def_readonly("rate", &RateSegment::rate);
+  py::class_<ClientSpec>(m, "ClientSpec")
+      .def(py::init<>())
+      .def_readwrite("name", &ClientSpec::name)
+      .def_readwrite("target", &ClientSpec::target)
+      .def_readwrite("strategy", &ClientSpec::strategy)
+      .def_readwrite("closed", &ClientSpec::closed)
+      .def_readwrite("rate_schedule", &ClientSpec::rate_schedule)
+      .def_readwrite("users", &ClientSpec::users)
+      .def_readwrite("think", &ClientSpec::think)
+      .def_readwrite("keys", &ClientSpec::keys)
+      .def_readwrite("mix", &ClientSpec::mix)
+      .def_readwrite("deadline", &ClientSpec::deadline)
+      .def_readwrite("tenants", &ClientSpec::tenants)
+      .def_readwrite("placement", &ClientSpec::placement);
+  py::class_<NetworkSpec::Zone>(m, "ZoneSpec")
+      .def(py::init([](std::string n, std::string r) { return NetworkSpec::Zone{std::move(n), std::move(r)}; }));
+  py::class_<NetworkSpec::Host>(m, "HostSpec")
+      .def(py::init([](std::string n, std::string z) { return NetworkSpec::Host{std::move(n), std::move(z)}; }));
+  py::class_<LinkSpec>(m, "LinkSpec")
+      .def(py::init<>())
+      .def_readwrite("from_site", &LinkSpec::from)
+      .def_readwrite("to_site", &LinkSpec::to)
+      .def_readwrite("latency", &LinkSpec::latency)
+      .def_readwrite("loss", &LinkSpec::loss);
+  py::class_<NetworkSpec>(m, "NetworkSpec")
+      .def(py::init<>())
+      .def_readwrite("zones", &NetworkSpec::zones)
+      .def_readwrite("hosts", &NetworkSpec::hosts)
+      .def_readwrite("same_zone", &NetworkSpec::same_zone)
+      .def_readwrite("cross_zone", &NetworkSpec::cross_zone)
+      .def_readwrite("cross_region", &NetworkSpec::cross_region)
+      .def_readwrite("same_zone_loss", &NetworkSpec::same_zone_loss)
+      .def_readwrite("cross_zone_loss", &NetworkSpec::cross_zone_loss)
+      .def_readwrite("cross_region_loss", &NetworkSpec::cross_region_loss)
+      .def_readwrite("links", &NetworkSpec::links);
+  py::class_<ModelSpec>(m, "ModelSpec")
+      .def(py::init<>())
+      .def_readwrite("name", &ModelSpec::name)
+      .def_readwrite("network", &ModelSpec::network)
+      .def_readwrite("order", &ModelSpec::order)
+      .def_readwrite("services", &ModelSpec::services)
+      .def_readwrite("balancers", &ModelSpec::balancers)
+      .def_readwrite("clients", &ModelSpec::clients);
+  py::class_<RunOptions>(m, "RunOptions")
+      .def(py::init<>())
+      .def_readwrite("duration", &RunOptions::duration)
+      .def_readwrite("warmup", &RunOptions::warmup)
+      .def_readwrite("seed", &RunOptions::seed)
+      .def_readwrite("until_requests", &RunOptions::until_requests)
+      .def_readwrite("window", &RunOptions::window)
+      .def_readwrite("max_events", &RunOptions::max_events);
+
+  py::class_<OpResult>(m, "OpResult")
+      .def_readonly("op", &OpResult::op)
+      .def_readonly("arrivals", &OpResult::arrivals)
+      .def_readonly("completed", &OpResult::completed)
+      .def_property_readonly("errors",
+                             [](const OpResult& o) {
+                               py::dict d;
+                               for (std::size_t k = 1; k < kErrorKinds; ++k) d[py::str(std::string(kErrorNames[k]))] = o.errors[k];
+                               return d;
+                             })
+      .def_readonly("latency", &OpResult::latency)
+      .def_readonly("latency_sum_all", &OpResult::latency_sum_all)
+      .def_readonly("finished_all", &OpResult::finished_all)
+      .def_property_readonly("window_ns", [](const OpResult& o) { return o.series.width(); })
+      .def_property_readonly("windows", [](const OpResult& o) {
+        py::list out;  // (completed, errors, latency histogram) per window
+        for (const auto& w : o.series.windows()) out.append(py::make_tuple(w.completed, w.errors, w.latency));
+        return out;
+      });
+  py::class_<InstanceResult>(m, "InstanceResult")
+      .def_readonly("name", &InstanceResult::name)
+      .def_readonly("host", &InstanceResult::host)
+      .def_readonly("completed", &InstanceResult::completed)
+      .def_readonly("utilisation", &InstanceResult::utilisation)
+      .def_readonly("mean_queue", &InstanceResult::mean_queue)
+      .def_readonly("mean_in_flight", &InstanceResult::mean_in_flight);
+  py::class_<ComponentResult>(m, "ComponentResult")
+      .def_readonly("name", &ComponentResult::name)
+      .def_readonly("kind", &ComponentResult::kind)
+      .def_readonly("workers", &ComponentResult::workers)
+      .def_readonly("ops", &ComponentResult::ops)
+      .def_readonly("instances", &ComponentResult::instances)
+      .def_readonly("utilisation", &ComponentResult::utilisation)
+      .def_readonly("mean_queue", &ComponentResult::mean_queue)
+      .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight);
+  py::class_<RunResult>(m, "RunResult")
+      .def_readonly("model", &RunResult::model)
+      .def_readonly("seed", &RunResult::seed)
+      .def_readonly("measured_from", &RunResult::measured_from)
+      .def_readonly("measured_to", &RunResult::measured_to)
+      .def_readonly("events", &RunResult::events)
+      .def_readonly("stop_reason", &RunResult::stop_reason)
+      .def_readonly("requests_completed", &RunResult::requests_completed)
+      .def_readonly("peak_requests_in_use", &RunResult::peak_requests_in_use)
+      .def_readonly("components", &RunResult::components)
+      .def("fingerprint", [](const RunResult& r) { return fingerprint(r); });
+
+  m.def(
+      "run_model",
+      [](const ModelSpec& model, const RunOptions& options, py::object progress) {
+        ProgressCallback cb;
+        if (!progress.is_none()) {
+          // Called every 2^18 events: takes the GIL, reports, and lets Ctrl-C end the run
+          // early with the figures so far.
+          cb = [progress](const Progress& p) {
+            py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() != 0) {
+              PyErr_Clear();
+              return false;
+            }
+            return progress(p.now, p.until, p.events).cast<bool>();
+          };
+        }
+        py::gil_scoped_release release;
+        return run_model(model, options, cb);
+      },
+      py::arg("model"), py::arg("options"), py::arg("progress") = py::none());
+}
+
+}  // namespace archsim::python
