@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -131,7 +132,7 @@ TEST_CASE("core::Distribution: a copy draws the same values as the original", "[
 }
 
 TEST_CASE("core::Distribution: factories reject bad arguments naming the parameter and range", "[core][quick]") {
-  const double nan = std::nan(""), inf = INFINITY;
+  const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
   SECTION("Const") {
     CHECK_THROWS_WITH(Distribution::constant(-1), Contains("Const") && Contains("value") && Contains(">= 0"));
     CHECK_THROWS_AS(Distribution::constant(nan), std::invalid_argument);
@@ -363,7 +364,7 @@ TEST_CASE("core::Distribution: LogNormal by median and p99 puts those quantiles 
   CHECK(std::fabs(below(0.05) - 0.99) < 5 * std::sqrt(0.99 * 0.01 / n));
 }
 
-TEST_CASE("core::Distribution: Empirical and HyperExp pick entries with their weights", "[core][quick]") {
+TEST_CASE("core::Distribution: Empirical and Mixture pick entries with their weights", "[core][quick]") {
   // Each frequency is binomial: standard error sqrt(p(1-p)/n); 5 standard errors.
   constexpr std::size_t n = 300'000;
   SECTION("Empirical resamples the values uniformly, so repeats weigh more") {

@@ -266,12 +266,17 @@ TEST_CASE("core::Histogram: record_n(v, k) equals k calls of record(v)", "[core]
 TEST_CASE("core::Histogram: record_n(v, 0) records nothing", "[core][quick][!mayfail]") {
   // Known bug (reported): record_n updates min_/max_ before looking at n, so
   // a zero-count record moves max() (and, on an empty histogram, min_).
-  Histogram h;
-  h.record_n(1'000'000, 0);
-  CHECK(h.count() == 0u);
-  CHECK(h.max() == 0);
-  h.record(5);
-  h.record_n(7'000, 0);
-  CHECK(h.max() == 5);
-  CHECK(h.min() == 5);
+  SECTION("on an empty histogram") {
+    Histogram h;
+    h.record_n(1'000'000, 0);
+    CHECK(h.count() == 0u);
+    CHECK(h.max() == 0);
+  }
+  SECTION("on a histogram holding 5") {
+    Histogram h;
+    h.record(5);
+    h.record_n(7'000, 0);
+    CHECK(h.count() == 1u);
+    CHECK(h.max() == 5);
+  }
 }

@@ -143,7 +143,7 @@ TEST_CASE("core::Rng: streams of neighbouring seeds and names are uncorrelated",
   }
 }
 
-TEST_CASE("core::Rng: uniform() has the moments of U[0, 1)", "[core][quick]") {
+TEST_CASE("core::Rng: uniform() has the mean and variance of the unit uniform", "[core][quick]") {
   // U[0,1): mean 1/2, variance 1/12; the sample mean's standard error is
   // sqrt(1/12 / n), the sample variance's sqrt((mu4 - sigma^4) / n) with
   // mu4 = 1/80 (central moments of the uniform distribution).
