@@ -200,6 +200,8 @@ class KeyChooser:
     def sample(self, n: int = 1, seed: int = 0) -> np.ndarray:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"sample: n must be an integer >= 0, got {n!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+            raise ValueError(f"sample: seed must be an integer in [0, 2^64), got {seed!r}")
         return self._impl.sample(int(n), int(seed))
 
     def __repr__(self) -> str:

@@ -84,7 +84,7 @@ class Result:
             # Little's law: L = lambda * W over the measured window.
             lam = finished / T
             w = lat_all / finished / 1e9 if finished else float("nan")
-            row["littles_L"] = comp.mean_in_flight
+            row["littles_L"] = comp.littles_in_flight
             row["littles_lambda_W"] = lam * w
         return row
 
@@ -107,7 +107,7 @@ class Result:
                 continue
             for i in comp.instances:
                 rows.append({"component": comp.name, "instance": i.name, "host": i.host, "completed": i.completed,
-                             "utilisation": i.utilisation, "mean_queue": i.mean_queue,
+                             "utilisation": i.utilisation if comp.workers else float("nan"), "mean_queue": i.mean_queue,
                              "mean_in_flight": i.mean_in_flight})
         if name is not None and not rows:
             self._component(name)
@@ -175,8 +175,9 @@ class Result:
             raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: throughput, errors, error_rate, "
                              f"mean, p50, p90, p99, p999")
         s = pd.Series(values, index=index, name=metric)
+        # Keep every window that overlaps the measured span [warm-up end, run end).
         start = self._raw.measured_from / 1e9
-        return s[s.index >= start - 1e-12]
+        return s[s.index + width > start + 1e-12]
 
     # -- identity and export --------------------------------------------------
     def fingerprint(self) -> str:

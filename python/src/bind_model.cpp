@@ -131,7 +131,8 @@ void bind_model(py::module_& m) {
       .def_readonly("instances", &ComponentResult::instances)
       .def_readonly("utilisation", &ComponentResult::utilisation)
       .def_readonly("mean_queue", &ComponentResult::mean_queue)
-      .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight);
+      .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight)
+      .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

@@ -45,12 +45,14 @@ std::string fingerprint(const RunResult& r) {
   h.add(r.measured_to);
   h.add(r.events);
   h.add(r.requests_completed);
+  h.add(r.stop_reason);
   for (const auto& c : r.components) {
     h.add(c.name);
     h.add(c.kind);
     h.add(c.utilisation);
     h.add(c.mean_queue);
     h.add(c.mean_in_flight);
+    h.add(c.littles_in_flight);
     for (const auto& op : c.ops) {
       h.add(op.op);
       h.add(op.arrivals);
@@ -65,6 +67,8 @@ std::string fingerprint(const RunResult& r) {
       }
     }
     for (const auto& i : c.instances) {
+      h.add(i.name);
+      h.add(i.host);
       h.add(i.completed);
       h.add(i.utilisation);
       h.add(i.mean_queue);

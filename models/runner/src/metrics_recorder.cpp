@@ -20,6 +20,7 @@ void MetricsRecorder::handle(const Event&) {
       i.busy.reset(now);
       i.queue.reset(now);
       i.in_flight.reset(now);
+      i.measured_in_flight.reset(now);
       i.finished = 0;
     }
 }
@@ -38,14 +39,18 @@ OpResult& MetricsRecorder::op(std::uint32_t component, std::uint16_t op) {
 }
 
 void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
-  data_[c.index()].instances[i].in_flight.add(now, 1);
-  if (r.arrived >= warmup_) ++op(c.index(), r.op).arrivals;
+  InstanceLevels& inst = data_[c.index()].instances[i];
+  inst.in_flight.add(now, 1);
+  if (r.arrived < warmup_) return;
+  inst.measured_in_flight.add(now, 1);
+  ++op(c.index(), r.op).arrivals;
 }
 
 void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
   InstanceLevels& inst = data_[c.index()].instances[i];
   inst.in_flight.add(now, -1);
   if (r.arrived < warmup_) return;
+  inst.measured_in_flight.add(now, -1);
   ++inst.finished;
   OpResult& o = op(c.index(), r.op);
   const SimTime latency = now - r.arrived;
@@ -90,6 +95,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
       cr.utilisation += ir.utilisation / comp.instances();
       cr.mean_queue += ir.mean_queue;
       cr.mean_in_flight += ir.mean_in_flight;
+      cr.littles_in_flight += lv.measured_in_flight.average(now);
       cr.instances.push_back(std::move(ir));
     }
     out.push_back(std::move(cr));

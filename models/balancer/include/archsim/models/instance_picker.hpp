@@ -2,7 +2,8 @@
 // Chooses which instance of a target gets the next request: round-robin,
 // random, least-outstanding, or power-of-two-choices. Outstanding counts are
 // the picker's own view (requests it sent that have not replied), as a real
-// load balancer sees them.
+// load balancer sees them. One picker serves a whole component (a balancer, a
+// client, or one call edge of a service), shared by its instances.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -30,6 +30,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
  private:
   struct InstanceLevels {
     TimeAverage busy, queue, in_flight;
+    TimeAverage measured_in_flight;  // only requests that arrived after warm-up: Little's L
     std::uint64_t finished = 0;
   };
   struct PerComponent {

@@ -43,6 +43,7 @@ struct ComponentResult {
   std::vector<OpResult> ops;  // one per operation seen, in op-index order
   std::vector<InstanceResult> instances;
   double utilisation = 0, mean_queue = 0, mean_in_flight = 0;
+  double littles_in_flight = 0;  // time-averaged in flight, counting only measured requests (Little's L)
 };
 
 struct RunResult {
