@@ -27,13 +27,16 @@ def _seconds(value, name: str) -> float:
         return to_ns(value, name) / 1e9
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number of seconds or a duration string, got {value!r}")
-    return float(value)
+    return _number(value, name)
 
 
 def _number(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a number, got {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name}: {value!r} is too large for a double") from None
 
 
 def _call(factory, *args):
@@ -103,7 +106,7 @@ class Erlang(Distribution):
     """Sum of ``k`` exponentials with total mean ``mean``."""
 
     def __init__(self, k: int, mean):
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 1000:
             raise ValueError(f"Erlang: k must be an integer in [1, 1000], got {k!r}")
         self.k, self.mean_value = int(k), _seconds(mean, "Erlang.mean")
         self._impl = _call(_core.Distribution.erlang, self.k, self.mean_value)

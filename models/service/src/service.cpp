@@ -1,5 +1,8 @@
 #include "archsim/models/service.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace archsim {
 
 Service::Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config)
@@ -9,12 +12,21 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
 }
 
 void Service::connect() {
-  for (std::size_t s = 0; s < config_.steps.size(); ++s) {
-    auto& row = pickers_.emplace_back();
-    for (std::size_t c = 0; c < config_.steps[s].calls.size(); ++c) {
-      const CallConfig& call = config_.steps[s].calls[c];
-      row.emplace_back(call.strategy, world_.components[call.target]->instances(),
-                       world_.sim.stream(name() + "/call" + std::to_string(s) + "." + std::to_string(c)));
+  std::vector<std::pair<std::uint32_t, Strategy>> keys;  // of pickers_, same order
+  for (const StepConfig& step : config_.steps) {
+    auto& row = picker_of_.emplace_back();
+    for (const CallConfig& call : step.calls) {
+      const std::pair key{call.target, call.strategy};
+      auto it = std::find(keys.begin(), keys.end(), key);
+      if (it == keys.end()) {
+        const Component& target = *world_.components[call.target];
+        pickers_.emplace_back(call.strategy, target.instances(),
+                              world_.sim.stream(name() + "/balance/" + target.name() + "/" +
+                                                std::string(strategy_name(call.strategy))));
+        keys.push_back(key);
+        it = keys.end() - 1;
+      }
+      row.push_back(static_cast<std::uint32_t>(it - keys.begin()));
     }
   }
 }
@@ -81,7 +93,7 @@ void Service::run_step(std::uint32_t slot) {
     const std::uint16_t op = call.op >= 0 ? static_cast<std::uint16_t>(call.op) : world_.requests[slot].op;
     const std::uint32_t child = world_.make_child(slot, op);  // may grow the pool: no references held
     world_.requests[child].call = static_cast<std::uint16_t>(c);
-    InstancePicker& picker = pickers_[step][c];
+    InstancePicker& picker = pickers_[picker_of_[step][c]];
     const std::uint32_t to = picker.pick();
     picker.sent(to);
     world_.send(*this, world_.requests[slot].instance, child, *world_.components[call.target], to);
@@ -90,7 +102,7 @@ void Service::run_step(std::uint32_t slot) {
 
 void Service::child_replied(std::uint32_t child) {
   const Request& c = world_.requests[child];
-  pickers_[c.parent_step][c.call].replied(c.instance);
+  pickers_[picker_of_[c.parent_step][c.call]].replied(c.instance);
   const std::uint32_t parent = c.parent;
   const bool current = world_.requests[parent].id == c.parent_id && world_.requests[parent].step == c.parent_step;
   const ErrorKind error = c.error;

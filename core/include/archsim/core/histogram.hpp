@@ -17,6 +17,7 @@ class Histogram {
 
   void record(std::int64_t value) { record_n(value, 1); }
   void record_n(std::int64_t value, std::uint64_t n) {
+    if (n == 0) return;
     if (value < 0) value = 0;
     const std::size_t i = index_of(static_cast<std::uint64_t>(value));
     if (i >= counts_.size()) counts_.resize(i + 1, 0);

@@ -64,7 +64,10 @@ class Service final : public Component {
 
   ServiceConfig config_;
   std::vector<Instance> instances_;
-  std::vector<std::vector<InstancePicker>> pickers_;  // [step][call]
+  // One picker per (target, strategy): the calls of a parallel group to one
+  // target spread over its instances instead of each starting at instance 0.
+  std::vector<InstancePicker> pickers_;
+  std::vector<std::vector<std::uint32_t>> picker_of_;  // [step][call] -> index in pickers_
 };
 
 }  // namespace archsim
