@@ -223,13 +223,13 @@ def check_fingerprint(key: str, model: sim.Model, seed: int) -> None:
             f.truncate()
             f.write(json.dumps(dict(sorted(table.items())), indent=2) + "\n")
         return
-    how = (f"If the change of results is intended, regenerate the table with\n"
-           f"    {UPDATE_ENV}=1 .venv/bin/python -m pytest tests/python/test_validation_*.py -k fingerprint\n"
-           f"and commit tests/python/fingerprints.json.")
+    regenerate = (f"    {UPDATE_ENV}=1 .venv/bin/python -m pytest tests/python/test_validation_*.py -k fingerprint\n"
+                  f"and commit tests/python/fingerprints.json.")
     table = json.loads(FINGERPRINTS.read_text()) if FINGERPRINTS.exists() else {}
-    assert key in table, f"fingerprints.json has no entry for {key!r}.\n{how}"
+    assert key in table, f"fingerprints.json has no entry for {key!r}; add it with\n{regenerate}"
     assert got == table[key], (f"fingerprint of {key!r} changed: {table[key]} -> {got}; a change to the engine "
-                               f"altered this model's results.\n{how}")
+                               f"altered this model's results. If that is intended, update the table with\n"
+                               f"{regenerate}")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
