@@ -27,7 +27,8 @@ import numpy as np
 import pytest
 
 import archsim as sim
-from conftest import PERCENTILE_RESOLUTION, Estimate, check_fingerprint, mean_latency, percentile_latency, simulate
+from conftest import (PERCENTILE_RESOLUTION, Estimate, assert_littles_law, check_fingerprint, mean_latency,
+                      percentile_latency, simulate)
 
 LEAF_WORKERS = 1_000_000  # leaves never queue
 FAST, SLOW = 0.001, 0.010  # s
@@ -100,22 +101,25 @@ def test_fan_out_to_exponential_leaves_has_the_max_order_statistic_distribution(
                                               resolution=PERCENTILE_RESOLUTION)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: each Call of a Parallel group has its own InstancePicker (Service::connect), so n round_robin "
-    "calls to a service with n instances all start at instance 0 and go to the SAME instance together, "
-    "instead of one call per instance; with one worker per instance they queue behind each other"))
 def test_round_robin_fan_out_to_n_instances_visits_each_instance_once():
-    # Light load (a request every 10 ms on average, 1 ms service): a request
-    # that visits each of the n single-worker instances once takes exactly 1 ms
-    # (barring rare overlaps with the previous request); all n calls on one
-    # instance take n ms.
+    # A Parallel of n round_robin calls to a service with n single-worker
+    # instances sends one call to each instance (the service keeps one picker
+    # per target and strategy). At light load (a request a second on average,
+    # 1 ms service) a request then takes exactly 1 ms, barring rare (0.1 %)
+    # overlaps with the previous one; were all n calls sent to one instance they
+    # would queue behind each other and take n ms.
     n = 4
     m = sim.Model("fanout-instances")
     leaf = m.service("leaf", instances=n, workers=1, service_time=sim.Const("1ms"))
     fan = m.service("fan", workers=100, calls=[sim.Parallel([sim.Call(leaf, strategy="round_robin")] * n)])
-    m.client("load", target=fan, workload=sim.Open(rate=100))
+    m.client("load", target=fan, workload=sim.Open(rate=1))
     r = sim.run(m, until_requests=2_000, seed=1, progress=False)
-    assert r.latency("fan").percentile(50) == pytest.approx(0.001, rel=1e-6)
+    assert r.requests_completed == 2_000
+    assert_littles_law(r)
+    h = r.latency("fan")
+    assert abs(h.percentile(99) - 0.001) <= 0.001 * PERCENTILE_RESOLUTION  # (a bucket midpoint)
+    assert h.min() == 0.001 and h.mean() < 0.00101
+    assert list(r.instances("leaf")["completed"]) == [2_000] * n
 
 
 @pytest.mark.parametrize("n,p", sorted(SLOW_FRACTION_CASES))
