@@ -27,6 +27,8 @@ StopReason Simulation::run(const RunLimits& limits) {
       limits.max_events == UINT64_MAX ? UINT64_MAX : events_ + limits.max_events;
   std::uint64_t next_progress = events_ + progress_every_;
   StopReason reason = StopReason::kQueueEmpty;
+  SimTime stall_time = -1;
+  std::uint64_t events_at_stall_time = 0;
   auto report = [&] {
     return !progress_ || progress_(Progress{now_, limits.until, events_, limits.max_events});
   };
@@ -39,6 +41,13 @@ StopReason Simulation::run(const RunLimits& limits) {
     const Event event = queue_.top();
     if (event.time > limits.until) {
       reason = StopReason::kTimeLimit;
+      break;
+    }
+    if (event.time != stall_time) {
+      stall_time = event.time;
+      events_at_stall_time = 0;
+    } else if (++events_at_stall_time >= kStallEvents) {
+      reason = StopReason::kStalled;
       break;
     }
     now_ = event.time;

@@ -43,6 +43,8 @@ class Parallel:
     wait: object = "all"
 
     def __post_init__(self):
+        if isinstance(self.calls, (str, Call)) or hasattr(self.calls, "kind"):
+            self.calls = [self.calls]  # a single call or component
         self.calls = [c if isinstance(c, Call) else Call(c) for c in self.calls]
         if not self.calls:
             raise ValueError("Parallel: needs at least one call")

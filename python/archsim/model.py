@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Mapping, Sequence
 
 from . import _core
@@ -32,6 +33,8 @@ class ComponentRef:
     def __getitem__(self, i: int) -> str:
         return f"{self.name}[{i}]"
 
+    __iter__ = None  # a ref is one component, not a sequence (despite __getitem__)
+
 
 @dataclass
 class Link:
@@ -44,9 +47,9 @@ class Link:
 
 
 def _count(value, name: str, low: int = 1, high: int = 10_000_000) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    return value
+    return int(value)
 
 
 def _probability(value, name: str) -> float:
@@ -161,6 +164,8 @@ class Model:
                                     for op, d in service_time.items() if op != "default"]
         else:
             s.service_time = as_distribution(service_time, f"service {name!r}: service_time")._impl
+        if isinstance(calls, (str, ComponentRef, Call, Parallel)):
+            calls = [calls]  # one call, not a sequence to iterate
         steps = []
         for item in calls:
             step = _core.StepSpec()

@@ -136,16 +136,19 @@ class Result:
         """
         from ._units import to_ns
 
-        ops = self._ops(name, op)
-        if not ops:
-            return pd.Series(dtype=float, name=metric)
-        base = ops[0].window_ns
+        known = ("throughput", "errors", "error_rate", "mean") + tuple(dict(_PERCENTILES))
+        if metric not in known:
+            raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: {', '.join(known)}")
+        base = self._raw.window_ns
         factor = 1
         if window is not None:
             w = to_ns(window, "window")
             if w % base or w < base:
                 raise ValueError(f"timeseries: window must be a multiple of the run's window ({base / 1e9:g}s)")
             factor = w // base
+        ops = self._ops(name, op)
+        if not ops:
+            return pd.Series(dtype=float, name=metric)
         n = max(len(o.windows) for o in ops)
         groups = (n + factor - 1) // factor
         completed = np.zeros(groups)
@@ -167,13 +170,10 @@ class Result:
                                            where=(completed + errors) > 0)}
         if metric in metrics:
             values = metrics[metric]
-        elif metric == "mean" or metric in dict(_PERCENTILES):
+        else:  # mean and percentiles
             q = dict(_PERCENTILES).get(metric)
             values = [((h.mean() if q is None else h.percentile(q)) / 1e9) if h is not None and h.count else np.nan
                       for h in hists]
-        else:
-            raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: throughput, errors, error_rate, "
-                             f"mean, p50, p90, p99, p999")
         s = pd.Series(values, index=index, name=metric)
         # Keep every window that overlaps the measured span [warm-up end, run end).
         start = self._raw.measured_from / 1e9
@@ -191,7 +191,7 @@ class Result:
             "events": self.events, "stop_reason": self.stop_reason,
             "measured_seconds": self.measured_seconds, "requests_completed": self.requests_completed,
             "summary": summary.to_dict(orient="records"),
-            "instances": self.instances().to_dict(orient="records"),
+            "instances": self.instances().replace({np.nan: None}).to_dict(orient="records"),
         }
 
     def to_json(self, path=None, indent: int = 2) -> str:

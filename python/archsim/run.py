@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
+from numbers import Integral
 
 from . import _core
 from ._units import to_ns
@@ -60,21 +62,31 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
         if opts.duration == 0:
             raise ValueError("duration must be > 0")
     opts.warmup = to_ns(warmup, "warmup")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an integer in [0, 2^64), got {seed!r}")
-    opts.seed = seed
+    opts.seed = int(seed)
     if until_requests is not None:
-        if isinstance(until_requests, bool) or not isinstance(until_requests, int) or until_requests < 1:
+        if isinstance(until_requests, bool) or not isinstance(until_requests, Integral) or until_requests < 1:
             raise ValueError(f"until_requests must be an integer >= 1, got {until_requests!r}")
-        opts.until_requests = until_requests
+        opts.until_requests = int(until_requests)
     opts.window = to_ns(window, "window")
     if opts.window == 0:
         raise ValueError("window must be > 0")
     if max_events is not None:
+        if isinstance(max_events, bool) or not isinstance(max_events, Integral) or not 1 <= max_events < 2**64:
+            raise ValueError(f"max_events must be an integer in [1, 2^64), got {max_events!r}")
         opts.max_events = int(max_events)
     bar = _ProgressBar(progress)
     try:
         raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)
     finally:
         bar.close()
+    if raw.stop_reason == "stalled":
+        warnings.warn(f"run stopped early at {raw.measured_to / 1e9:g}s: simulated time stopped advancing "
+                      "(10^7 events at one instant). A cycle with no delay in it, such as a closed workload "
+                      "with zero think time calling a service with zero service time, never advances the "
+                      "clock; give one of them a duration.", RuntimeWarning, stacklevel=2)
+    elif raw.stop_reason == "cancelled":
+        warnings.warn(f"run interrupted at {raw.measured_to / 1e9:g}s simulated; the result covers what ran",
+                      RuntimeWarning, stacklevel=2)
     return Result(raw, model_name=model.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Sequence
 
 from ._units import to_ns
@@ -14,7 +15,7 @@ __all__ = ["Open", "Closed", "Burst"]
 def _rate(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name}: expected a rate in requests per second, got {value!r}")
-    if not 0 <= value <= 1e10:
+    if not 0 <= value <= 1e10:  # also rejects NaN
         raise ValueError(f"{name}: rate must be in [0, 1e10] per second, got {value}")
     return float(value)
 
@@ -31,6 +32,10 @@ class Burst:
     def __post_init__(self):
         if (self.rate is None) == (self.factor is None):
             raise ValueError("Burst: give exactly one of rate or factor")
+        if self.rate is not None:
+            _rate(self.rate, "Burst.rate")
+        elif isinstance(self.factor, bool) or not isinstance(self.factor, (int, float)) or not self.factor >= 0:
+            raise ValueError(f"Burst.factor must be a number >= 0 (a multiple of the base rate), got {self.factor!r}")
 
 
 class Open:
@@ -99,6 +104,7 @@ class Closed:
     think_dist: Distribution = field(init=False)
 
     def __post_init__(self):
-        if isinstance(self.users, bool) or not isinstance(self.users, int) or not 1 <= self.users <= 100_000_000:
+        if isinstance(self.users, bool) or not isinstance(self.users, Integral) or not 1 <= self.users <= 100_000_000:
             raise ValueError(f"Closed.users must be an integer in [1, 10^8], got {self.users!r}")
+        self.users = int(self.users)
         self.think_dist = as_distribution(self.think, "Closed.think")

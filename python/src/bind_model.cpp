@@ -138,6 +138,7 @@ void bind_model(py::module_& m) {
       .def_readonly("seed", &RunResult::seed)
       .def_readonly("measured_from", &RunResult::measured_from)
       .def_readonly("measured_to", &RunResult::measured_to)
+      .def_readonly("window_ns", &RunResult::window)
       .def_readonly("events", &RunResult::events)
       .def_readonly("stop_reason", &RunResult::stop_reason)
       .def_readonly("requests_completed", &RunResult::requests_completed)

@@ -281,11 +281,8 @@ def test_a_nan_mix_weight_is_rejected_naming_the_op():
         sim.run(m, duration=1)
 
 
-# -- known bugs ------------------------------------------------------------------
+# -- regressions of bugs found by these tests --------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: ComponentRef defines __getitem__ (ref[i] -> 'name[i]') and no "
-                   "__iter__, so it is iterable without end; calls=ref (a ref, not a list) loops forever "
-                   "building calls to 'db[0]', 'db[1]', ... instead of raising ValueError")
 def test_a_single_component_as_calls_is_rejected_or_accepted_but_never_hangs():
     m = sim.Model("m")
     db = m.service("db")
@@ -296,7 +293,6 @@ def test_a_single_component_as_calls_is_rejected_or_accepted_but_never_hangs():
             assert "calls" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: same ComponentRef iteration: Parallel(ref) loops forever")
 def test_parallel_of_a_single_component_never_hangs():
     m = sim.Model("m")
     db = m.service("db")
@@ -307,8 +303,6 @@ def test_parallel_of_a_single_component_never_hangs():
             assert "calls" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: calls='db' is iterated per character and becomes calls to "
-                   "'d' and 'b'; the builder should reject a string (or treat it as one call)")
 def test_calls_given_as_a_bare_string_is_not_split_into_characters():
     m = sim.Model("m")
     m.service("db")
@@ -322,28 +316,31 @@ def test_calls_given_as_a_bare_string_is_not_split_into_characters():
     assert "db" in r.summary().component.tolist()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: run(max_events=...) is not validated: -1 raises pybind11's "
-                   "TypeError, 'many' a ValueError from int() that does not name max_events, and 2.5 is silently "
-                   "truncated to 2")
 @pytest.mark.parametrize("bad", [-1, "many", 2.5])
 def test_max_events_rejects_bad_input_naming_it(bad):
     expect_value_error(lambda: sim.run(small_model(), duration=1, max_events=bad), "max_events")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Burst(factor=-1) is only checked as the resulting rate: the "
-                   "message names 'rate' and the product, not factor, and with a base rate of 0 it is accepted")
 @pytest.mark.parametrize("base", [0, 5])
 def test_a_negative_burst_factor_is_rejected_naming_factor(base):
     expect_value_error(lambda: sim.Open(rate=base, bursts=[sim.Burst(at="1s", duration="1s", factor=-1)]),
                        "factor")
 
 
-@pytest.mark.xfail(strict=True, reason="inconsistency: run(seed=...) and the builder's counts reject numpy "
-                   "integers (isinstance(x, int)) although Distribution.sample accepts np.integer seeds; "
-                   "seeds=np.arange(10) in a loop fails")
 def test_numpy_integers_are_accepted_as_seed_and_counts():
     m = sim.Model("np")
-    s = m.service("s", instances=np.int64(2), workers=np.int32(3))
-    m.client("web", target=s, workload=sim.Closed(users=np.int64(2)))
+    s = m.service("s", instances=np.int64(2), workers=np.int32(3), service_time=sim.Exp("1ms"))
+    m.client("web", target=s, workload=sim.Closed(users=np.int64(2), think=sim.Exp("10ms")))
     r = sim.run(m, duration=1, seed=np.uint64(7))
     assert r.seed == 7
+
+
+def test_a_model_whose_clock_cannot_advance_stops_with_a_warning_instead_of_hanging():
+    # Zero think time and zero service time: every event happens at t = 0.
+    m = sim.Model("zeno")
+    s = m.service("s")
+    m.client("web", target=s, workload=sim.Closed(users=2))
+    with pytest.warns(RuntimeWarning, match="stopped advancing"):
+        r = sim.run(m, duration=1)
+    assert r.stop_reason == "stalled"
+    assert r.requests_completed > 0

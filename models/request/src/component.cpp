@@ -25,17 +25,26 @@ void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slo
   if (t.lost) {
     r.error = ErrorKind::kDropped;
     sim.schedule_in(t.delay, from.handler(), kReplyEvent, slot);
+  } else if (t.delay == 0) {
+    deliver_now(to, kArriveEvent, slot);
   } else {
     sim.schedule_in(t.delay, to.handler(), kArriveEvent, slot);
   }
 }
 
-void World::reply(Component& from, std::uint32_t slot) {
+void World::reply(Component& from, std::uint32_t slot, bool during_arrival) {
   Request& r = requests[slot];
   Component& caller = *components[r.caller];
   const Transit t = network.transit(from.host(r.instance), caller.host(r.caller_instance), from.network_rng());
   if (t.lost) r.error = ErrorKind::kDropped;
-  sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
+  if (t.delay == 0 && !during_arrival)
+    deliver_now(caller, kReplyEvent, slot);
+  else
+    sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
+}
+
+void World::deliver_now(Component& to, std::uint32_t kind, std::uint32_t slot) {
+  to.handle(Event{sim.now(), 0, to.handler(), kind, slot});
 }
 
 std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {

@@ -25,15 +25,13 @@ void MetricsRecorder::handle(const Event&) {
     }
 }
 
-OpResult& MetricsRecorder::op(std::uint32_t component, std::uint16_t op) {
+OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
   auto& ops = data_[component].ops;
-  if (op >= ops.size()) {
-    while (ops.size() <= op) {
-      OpResult fresh;
-      fresh.op = world_.operations[ops.size()];
-      fresh.series = WindowedSeries(window_);
-      ops.push_back(std::move(fresh));
-    }
+  while (ops.size() <= op) {
+    OpResult fresh;
+    fresh.op = world_.operations[ops.size()];
+    fresh.series = WindowedSeries(window_);
+    ops.push_back(std::move(fresh));
   }
   return ops[op];
 }

@@ -257,10 +257,12 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   result.seed = options.seed;
   result.measured_from = std::min(options.warmup, sim.now());
   result.measured_to = sim.now();
+  result.window = options.window;
   result.events = sim.events_processed();
   result.requests_completed = world.roots_completed;
   result.peak_requests_in_use = world.requests.capacity();
-  static constexpr const char* kReasons[] = {"time_limit", "event_limit", "queue_empty", "until_requests", "cancelled"};
+  static constexpr const char* kReasons[] = {"time_limit", "event_limit", "queue_empty", "until_requests", "cancelled",
+                                             "stalled"};
   result.stop_reason = kReasons[static_cast<int>(reason)];
   result.components = recorder.collect(sim.now());
   return result;

@@ -58,7 +58,7 @@ void Service::arrive(std::uint32_t slot) {
   } else {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
-    world_.reply(*this, slot);
+    world_.reply(*this, slot, /*during_arrival=*/true);
   }
 }
 
@@ -135,7 +135,6 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   r.step = kFinishedStep;  // later replies to this request are ignored
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
-  world_.reply(*this, slot);
   Instance& inst = instances_[i];
   --inst.busy;
   world_.signals.busy(*this, i, inst.busy, now);
@@ -145,6 +144,7 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
     start(next);
   }
+  world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
 }
 
 }  // namespace archsim

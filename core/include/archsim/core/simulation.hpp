@@ -35,7 +35,10 @@ struct RunLimits {
   std::uint64_t max_events = UINT64_MAX;  // stop after this many events
 };
 
-enum class StopReason { kTimeLimit, kEventLimit, kQueueEmpty, kStopped, kCancelled };
+// kStalled: simulated time stopped advancing (kStallEvents events at one
+// instant), e.g. a closed workload with zero think and zero service time.
+enum class StopReason { kTimeLimit, kEventLimit, kQueueEmpty, kStopped, kCancelled, kStalled };
+inline constexpr std::uint64_t kStallEvents = 10'000'000;
 
 class Simulation {
  public:

@@ -30,12 +30,17 @@ class WindowedSeries {
 
  private:
   SeriesWindow& window(SimTime at) {
-    const auto i = static_cast<std::size_t>(at / width_);
-    if (i >= windows_.size()) windows_.resize(i + 1);
-    return windows_[i];
+    // Records arrive in time order: stay in the current window without dividing.
+    if (!windows_.empty() && at >= current_start_ && at - current_start_ < width_) return windows_[current_];
+    current_ = static_cast<std::size_t>(at / width_);
+    current_start_ = static_cast<SimTime>(current_) * width_;
+    if (current_ >= windows_.size()) windows_.resize(current_ + 1);
+    return windows_[current_];
   }
   SimTime width_;
   std::vector<SeriesWindow> windows_;
+  std::size_t current_ = 0;
+  SimTime current_start_ = 0;  // start of windows_[current_] once windows_ is not empty
 };
 
 }  // namespace archsim

@@ -37,7 +37,11 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::vector<OpResult> ops;  // by op index
     std::vector<InstanceLevels> instances;
   };
-  OpResult& op(std::uint32_t component, std::uint16_t op);
+  OpResult& op(std::uint32_t component, std::uint16_t op) {
+    auto& ops = data_[component].ops;
+    return op < ops.size() ? ops[op] : grow_ops(component, op);
+  }
+  OpResult& grow_ops(std::uint32_t component, std::uint16_t op);
 
   const World& world_;
   SimTime warmup_, window_;

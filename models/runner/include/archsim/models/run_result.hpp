@@ -50,6 +50,7 @@ struct RunResult {
   std::string model;
   std::uint64_t seed = 0;
   SimTime measured_from = 0, measured_to = 0;  // the window the figures cover
+  SimTime window = kSecond;                    // width of the time-series windows
   std::uint64_t events = 0;
   std::string stop_reason;
   std::uint64_t requests_completed = 0;  // client requests, whole run

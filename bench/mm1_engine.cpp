@@ -1,0 +1,40 @@
+// M/M/1 at utilisation 0.9 through the general model (client -> service, all
+// metrics on), timed in C++ without Python: customers per second of the engine.
+#include <benchmark/benchmark.h>
+
+#include "archsim/models/runner.hpp"
+
+namespace {
+
+archsim::ModelSpec mm1() {
+  using namespace archsim;
+  ModelSpec m;
+  m.name = "mm1";
+  ServiceSpec s;
+  s.name = "server";
+  s.service_time = Distribution::exponential(0.001);
+  m.services.push_back(s);
+  ClientSpec c;
+  c.name = "load";
+  c.target = "server";
+  c.rate_schedule = {{0, 900.0}};
+  c.keys = KeyChooser::uniform(1000);
+  m.clients.push_back(c);
+  m.order = {{"service", 0}, {"client", 0}};
+  return m;
+}
+
+void BM_mm1_customers(benchmark::State& state) {
+  const archsim::ModelSpec model = mm1();
+  archsim::RunOptions options;
+  options.until_requests = static_cast<std::uint64_t>(state.range(0));
+  options.seed = 1;
+  for (auto _ : state) {
+    const auto result = archsim::run_model(model, options);
+    benchmark::DoNotOptimize(result.events);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));  // items = customers
+}
+BENCHMARK(BM_mm1_customers)->Arg(1'000'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
