@@ -5,9 +5,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-__all__ = ["Call", "Parallel", "STRATEGIES"]
+__all__ = ["Call", "Parallel", "Retry", "STRATEGIES", "JITTERS", "ERROR_KINDS"]
 
 STRATEGIES = ("round_robin", "random", "least_outstanding", "p2c")
+JITTERS = ("none", "full", "equal", "decorrelated")
+ERROR_KINDS = ("timeout", "rejected", "unavailable", "circuit_open", "dropped", "error")
+
+
+@dataclass
+class Retry:
+    """Retry a failed call: up to ``attempts`` tries in all.
+
+    The wait before retry k is ``backoff * 2^(k-1)``, at most ``cap``, with
+    ``jitter`` "none", "full" (uniform in [0, d]), "equal" (d/2 + uniform in
+    [0, d/2]) or "decorrelated" (uniform in [backoff, 3 x the previous wait],
+    capped). ``budget``: retries allowed per first attempt on this call edge
+    over the run (e.g. 0.1), None for no limit. ``on``: the errors worth
+    retrying.
+
+        sim.Call(db, timeout="50ms", retry=sim.Retry(attempts=3, backoff="10ms", jitter="full"))
+    """
+
+    attempts: int = 3
+    backoff: object = "10ms"
+    cap: object = "1s"
+    jitter: str = "none"
+    budget: float | None = None
+    on: tuple = ("timeout", "rejected", "unavailable", "dropped", "error")
+
+    def __post_init__(self):
+        from ._units import to_ns
+
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int) or not 1 <= self.attempts <= 100:
+            raise ValueError(f"Retry.attempts must be an integer in [1, 100], got {self.attempts!r}")
+        self.backoff_ns = to_ns(self.backoff, "Retry.backoff")
+        self.cap_ns = to_ns(self.cap, "Retry.cap")
+        if self.jitter not in JITTERS:
+            raise ValueError(f"Retry.jitter must be one of {', '.join(JITTERS)}; got {self.jitter!r}")
+        if self.budget is not None and (isinstance(self.budget, bool) or not isinstance(self.budget, (int, float))
+                                        or not self.budget >= 0):
+            raise ValueError(f"Retry.budget must be a number >= 0 (retries per first attempt) or None, "
+                             f"got {self.budget!r}")
+        self.on = (self.on,) if isinstance(self.on, str) else tuple(self.on)
+        for e in self.on:
+            if e not in ERROR_KINDS:
+                raise ValueError(f"Retry.on: unknown error {e!r}; accepted: {', '.join(ERROR_KINDS)}")
 
 
 def target_name(target) -> str:
@@ -22,17 +64,28 @@ class Call:
     """A synchronous call to ``target``.
 
     ``op`` is the operation sent (default: the incoming request's);
-    ``strategy`` picks the target's instance when the caller balances itself.
+    ``strategy`` picks the target's instance when the caller balances itself;
+    ``timeout`` bounds each attempt (the call fails with "timeout"); ``retry``
+    is a ``Retry`` policy.
     """
 
     target: object
     op: str | None = None
     strategy: str = "round_robin"
+    timeout: object = None
+    retry: Retry | None = None
 
     def __post_init__(self):
+        from ._units import to_ns
+
         self.target = target_name(self.target)
         if self.strategy not in STRATEGIES:
             raise ValueError(f"Call.strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
+        self.timeout_ns = None if self.timeout is None else to_ns(self.timeout, "Call.timeout")
+        if self.timeout_ns == 0:
+            raise ValueError("Call.timeout must be > 0 (None for no timeout)")
+        if self.retry is not None and not isinstance(self.retry, Retry):
+            raise ValueError(f"Call.retry must be an archsim.Retry or None, got {self.retry!r}")
 
 
 @dataclass

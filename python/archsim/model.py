@@ -141,7 +141,8 @@ class Model:
         return ComponentRef(name, kind)
 
     def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
-                service_time=0.0, calls: Sequence = (), hosts=None, zones=None) -> ComponentRef:
+                service_time=0.0, calls: Sequence = (), error_probability: float = 0.0, hosts=None,
+                zones=None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -149,9 +150,11 @@ class Model:
         instance beyond which a request is rejected (None = unbounded).
         calls: a sequence of steps made after the service time, each a
         ``Call`` or a ``Parallel`` group; the worker is held until they finish.
+        error_probability: the chance a request fails with "error" after its service time.
         hosts / zones: explicit placement, or the zones to spread instances over.
         """
         s = _core.ServiceSpec()
+        s.error_probability = _probability(error_probability, f"service {name!r}: error_probability")
         s.name = name
         s.instances = _count(instances, f"service {name!r}: instances")
         s.workers = _count(workers, f"service {name!r}: workers", high=1_000_000)
@@ -189,6 +192,13 @@ class Model:
         c.target = call.target
         c.op = call.op or ""
         c.strategy = call.strategy
+        if call.timeout_ns is not None:
+            c.timeout = call.timeout_ns
+        if call.retry is not None:
+            r = call.retry
+            c.attempts, c.backoff, c.backoff_cap, c.jitter = r.attempts, r.backoff_ns, r.cap_ns, r.jitter
+            c.retry_budget = -1.0 if r.budget is None else float(r.budget)
+            c.retry_on = list(r.on)
         return c
 
     def balancer(self, name: str, *, target, strategy: str = "round_robin", instances: int = 1,

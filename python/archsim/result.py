@@ -55,7 +55,7 @@ class Result:
         T = self.measured_seconds or float("nan")
         h = LatencyHistogram()
         errors: dict[str, int] = {}
-        arrivals = completed = finished = 0
+        arrivals = completed = finished = calls = retries = 0
         lat_all = 0.0
         for o in ops:
             h.merge(LatencyHistogram(_copy_hist(o.latency)))
@@ -65,6 +65,8 @@ class Result:
             completed += o.completed
             finished += o.finished_all
             lat_all += o.latency_sum_all
+            calls += o.calls_sent
+            retries += o.retries
         n_err = sum(errors.values())
         row = {
             "component": comp.name, "kind": comp.kind, "op": op_label,
@@ -77,6 +79,10 @@ class Result:
         row["availability"] = completed / finished if finished else float("nan")
         for k, v in errors.items():
             row[f"errors_{k}"] = v
+        row["calls"] = calls
+        row["retries"] = retries
+        # Attempts per logical call made to dependencies (1 = no retries).
+        row["amplification"] = calls / (calls - retries) if calls > retries else float("nan")
         if op_label == "all":
             row["utilisation"] = comp.utilisation if comp.workers else float("nan")
             row["mean_queue"] = comp.mean_queue

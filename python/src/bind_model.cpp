@@ -17,7 +17,14 @@ void bind_model(py::module_& m) {
       .def(py::init<>())
       .def_readwrite("target", &CallSpec::target)
       .def_readwrite("op", &CallSpec::op)
-      .def_readwrite("strategy", &CallSpec::strategy);
+      .def_readwrite("strategy", &CallSpec::strategy)
+      .def_readwrite("timeout", &CallSpec::timeout)
+      .def_readwrite("attempts", &CallSpec::attempts)
+      .def_readwrite("backoff", &CallSpec::backoff)
+      .def_readwrite("backoff_cap", &CallSpec::backoff_cap)
+      .def_readwrite("jitter", &CallSpec::jitter)
+      .def_readwrite("retry_budget", &CallSpec::retry_budget)
+      .def_readwrite("retry_on", &CallSpec::retry_on);
   py::class_<StepSpec>(m, "StepSpec")
       .def(py::init<>())
       .def_readwrite("calls", &StepSpec::calls)
@@ -32,6 +39,7 @@ void bind_model(py::module_& m) {
       .def_readwrite("service_time", &ServiceSpec::service_time)
       .def_readwrite("service_time_by_op", &ServiceSpec::service_time_by_op)
       .def_readwrite("steps", &ServiceSpec::steps)
+      .def_readwrite("error_probability", &ServiceSpec::error_probability)
       .def_readwrite("placement", &ServiceSpec::placement);
   py::class_<BalancerSpec>(m, "BalancerSpec")
       .def(py::init<>())
@@ -110,6 +118,8 @@ void bind_model(py::module_& m) {
       .def_readonly("latency", &OpResult::latency)
       .def_readonly("latency_sum_all", &OpResult::latency_sum_all)
       .def_readonly("finished_all", &OpResult::finished_all)
+      .def_readonly("calls_sent", &OpResult::calls_sent)
+      .def_readonly("retries", &OpResult::retries)
       .def_property_readonly("window_ns", [](const OpResult& o) { return o.series.width(); })
       .def_property_readonly("windows", [](const OpResult& o) {
         py::list out;  // (completed, errors, latency histogram) per window

@@ -60,6 +60,8 @@ std::string fingerprint(const RunResult& r) {
       for (auto e : op.errors) h.add(e);
       h.add(op.latency);
       h.add(op.latency_sum_all);
+      h.add(op.calls_sent);
+      h.add(op.retries);
       for (const auto& w : op.series.windows()) {
         h.add(w.completed);
         h.add(w.errors);

@@ -64,6 +64,14 @@ void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Req
   }
 }
 
+void MetricsRecorder::on_call_sent(const Component& c, std::uint32_t, const Request& parent, const Request& attempt,
+                                   SimTime) {
+  if (parent.arrived < warmup_) return;
+  OpResult& o = op(c.index(), parent.op);
+  ++o.calls_sent;
+  if (attempt.attempt > 1) ++o.retries;
+}
+
 void MetricsRecorder::on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) {
   data_[c.index()].instances[i].queue.set(now, static_cast<double>(n));
 }

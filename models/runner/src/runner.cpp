@@ -130,6 +130,34 @@ Strategy strategy_for(const std::string& name, const std::string& where) {
   }
 }
 
+CallPolicy call_policy(const CallSpec& c, const std::string& where) {
+  CallPolicy p;
+  if (c.timeout <= 0) fail(fmt::format("{}: timeout must be > 0", where));
+  p.timeout = c.timeout;
+  RetryPolicy& r = p.retry;
+  if (c.attempts < 1 || c.attempts > 100) fail(fmt::format("{}: retry attempts must be in [1, 100], got {}", where, c.attempts));
+  r.attempts = c.attempts;
+  if (c.backoff < 0 || c.backoff_cap < 0) fail(fmt::format("{}: backoff and cap must be >= 0", where));
+  r.backoff = c.backoff;
+  r.cap = c.backoff_cap;
+  try {
+    r.jitter = parse_jitter(c.jitter);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+  r.budget = c.retry_budget;
+  std::vector<std::string> names;
+  for (std::size_t k = 1; k < kErrorKinds; ++k) names.emplace_back(kErrorNames[k]);
+  for (const auto& e : c.retry_on) {
+    const auto it = std::find(names.begin(), names.end(), e);
+    if (it == names.end())
+      fail(fmt::format("{}: retry_on has unknown error '{}'{}; accepted: {}", where, e, did_you_mean(e, names),
+                       fmt::join(names, ", ")));
+    r.retryable |= 1u << (it - names.begin() + 1);
+  }
+  return p;
+}
+
 }  // namespace
 
 RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressCallback progress) {
@@ -163,6 +191,9 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       ServiceConfig cfg;
       cfg.workers = s.workers;
       cfg.queue_limit = s.queue_limit;
+      if (!(s.error_probability >= 0 && s.error_probability <= 1))
+        fail(fmt::format("{}: error_probability must be in [0, 1], got {}", where, s.error_probability));
+      cfg.error_probability = s.error_probability;
       cfg.service_time = s.service_time;
       for (const auto& [op, d] : s.service_time_by_op) {
         const std::uint16_t o = ops.id(op);
@@ -186,6 +217,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
           cc.target = dir.resolve(c.target, step_where);
           cc.op = c.op.empty() ? -1 : ops.id(c.op);
           cc.strategy = strategy_for(c.strategy, step_where + " strategy");
+          cc.policy = call_policy(c, fmt::format("{} call to '{}'", step_where, c.target));
           calls[self].push_back(cc.target);
           sc.calls.push_back(cc);
         }

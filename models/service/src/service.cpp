@@ -6,9 +6,13 @@
 namespace archsim {
 
 Service::Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config)
-    : Component(world, std::move(name), "service", std::move(hosts)), config_(std::move(config)) {
+    : Component(world, std::move(name), "service", std::move(hosts)),
+      config_(std::move(config)),
+      backoff_rng_(world.sim.stream(this->name() + "/backoff")) {
   for (std::uint32_t i = 0; i < instances(); ++i)
-    instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time")});
+    instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
+                                  world.sim.stream(instance_name(i) + "/errors")});
+  for (const StepConfig& step : config_.steps) edges_.emplace_back(step.calls.size());
 }
 
 void Service::connect() {
@@ -35,11 +39,25 @@ void Service::handle(const Event& event) {
   const auto slot = static_cast<std::uint32_t>(event.payload);
   switch (event.kind) {
     case kArriveEvent: arrive(slot); break;
-    case kWorkDone:
-      world_.requests[slot].step = 0;
+    case kWorkDone: {
+      Request& r = world_.requests[slot];
+      if (config_.error_probability > 0 && instances_[r.instance].error_rng.bernoulli(config_.error_probability)) {
+        complete(slot, ErrorKind::kError);
+        break;
+      }
+      r.step = 0;
       run_step(slot);
       break;
+    }
     case kReplyEvent: child_replied(slot); break;
+    case kRetry:
+      if (parent_waits_for(world_.requests[slot])) {
+        send_attempt(slot);
+      } else {
+        world_.requests.release(slot);  // the step was decided while this retry waited
+      }
+      break;
+    case kTimeout: timed_out(event.payload); break;
     default: break;
   }
 }
@@ -93,22 +111,76 @@ void Service::run_step(std::uint32_t slot) {
     const std::uint16_t op = call.op >= 0 ? static_cast<std::uint16_t>(call.op) : world_.requests[slot].op;
     const std::uint32_t child = world_.make_child(slot, op);  // may grow the pool: no references held
     world_.requests[child].call = static_cast<std::uint16_t>(c);
-    InstancePicker& picker = pickers_[picker_of_[step][c]];
-    const std::uint32_t to = picker.pick();
-    picker.sent(to);
-    world_.send(*this, world_.requests[slot].instance, child, *world_.components[call.target], to);
+    ++edges_[step][c].first_attempts;
+    send_attempt(child);
   }
+}
+
+bool Service::parent_waits_for(const Request& child) const {
+  const Request& p = world_.requests[child.parent];
+  return p.id == child.parent_id && p.step == child.parent_step;
+}
+
+void Service::send_attempt(std::uint32_t attempt) {
+  const Request& a = world_.requests[attempt];
+  const CallConfig& call = config_.steps[a.parent_step].calls[a.call];
+  const std::uint32_t from = world_.requests[a.parent].instance;
+  world_.signals.call_sent(*this, from, world_.requests[a.parent], a, world_.sim.now());
+  if (call.policy.timeout != kTimeMax) {
+    const std::uint64_t tag = (a.id & 0xFFFFFFFFull) << 32 | attempt;
+    world_.sim.schedule_in(call.policy.timeout, handler(), kTimeout, tag);
+  }
+  InstancePicker& picker = pickers_[picker_of_[a.parent_step][a.call]];
+  const std::uint32_t to = picker.pick();
+  picker.sent(to);
+  world_.send(*this, from, attempt, *world_.components[call.target], to);
+}
+
+void Service::timed_out(std::uint64_t tag) {
+  const auto slot = static_cast<std::uint32_t>(tag & 0xFFFFFFFFull);
+  Request& a = world_.requests[slot];
+  // The attempt already replied (its slot released or reused): nothing to do. Ids
+  // compared on 32 bits: a slot would need 2^32 newer requests to alias.
+  if (a.id == 0 || (a.id & 0xFFFFFFFFull) != tag >> 32 || a.abandoned) return;
+  a.abandoned = true;  // the dependency still holds it; its late reply is dropped here
+  if (!parent_waits_for(a)) return;
+  attempt_ended(a.parent, a.call, a.attempt, a.backoff, ErrorKind::kTimeout);
 }
 
 void Service::child_replied(std::uint32_t child) {
   const Request& c = world_.requests[child];
   pickers_[picker_of_[c.parent_step][c.call]].replied(c.instance);
+  const bool current = !c.abandoned && parent_waits_for(c);
   const std::uint32_t parent = c.parent;
-  const bool current = world_.requests[parent].id == c.parent_id && world_.requests[parent].step == c.parent_step;
+  const std::uint16_t call = c.call, attempt = c.attempt;
+  const SimTime backoff = c.backoff;
   const ErrorKind error = c.error;
   world_.requests.release(child);
-  if (!current) return;  // a late reply to a step already decided
+  if (!current) return;  // timed out, or a late reply to a step already decided
+  attempt_ended(parent, call, attempt, backoff, error);
+}
 
+void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
+                            ErrorKind error) {
+  const std::uint16_t step = world_.requests[parent].step;
+  if (error != ErrorKind::kNone) {
+    const CallConfig& cc = config_.steps[step].calls[call];
+    const RetryPolicy& retry = cc.policy.retry;
+    EdgeCounts& edge = edges_[step][call];
+    const bool within_budget =
+        retry.budget < 0 || static_cast<double>(edge.retries) < retry.budget * static_cast<double>(edge.first_attempts);
+    if (attempt < retry.attempts && retry.retries(error) && within_budget) {
+      ++edge.retries;
+      const std::uint16_t op = cc.op >= 0 ? static_cast<std::uint16_t>(cc.op) : world_.requests[parent].op;
+      const std::uint32_t next = world_.make_child(parent, op);
+      Request& n = world_.requests[next];
+      n.call = call;
+      n.attempt = static_cast<std::uint16_t>(attempt + 1);
+      n.backoff = retry.delay(attempt, backoff, backoff_rng_);
+      world_.sim.schedule_in(n.backoff, handler(), kRetry, next);
+      return;  // the call stays outstanding until its last attempt ends
+    }
+  }
   Request& p = world_.requests[parent];
   const StepConfig& cfg = config_.steps[p.step];
   --p.outstanding;

@@ -26,6 +26,7 @@ struct Request {
   SimTime start = 0;                 // when the caller issued it
   SimTime arrived = 0;               // when it reached the component serving it
   SimTime deadline = kTimeMax;       // absolute; kTimeMax = none
+  SimTime backoff = 0;               // the backoff that preceded this attempt (decorrelated jitter)
   std::uint32_t client = 0;          // component index of the originating client
   std::uint32_t tenant = 0;
   std::uint32_t user = 0;            // closed workloads: the user that issued it
@@ -43,6 +44,7 @@ struct Request {
   std::uint16_t succeeded = 0, failed = 0;  // replies of the current step
   ErrorKind error = ErrorKind::kNone;
   ErrorKind child_error = ErrorKind::kNone;  // first failure among the current step's children
+  bool abandoned = false;            // the caller timed out: its reply, when it comes, is ignored
 };
 
 class RequestPool {

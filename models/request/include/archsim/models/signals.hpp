@@ -20,6 +20,9 @@ class Observer {
   virtual void on_started(const Component&, std::uint32_t, const Request&, SimTime) {}
   // It completed; request.error says whether it succeeded.
   virtual void on_finished(const Component&, std::uint32_t, const Request&, SimTime) {}
+  // An instance sent an attempt of a call to a dependency (attempt > 1: a retry).
+  virtual void on_call_sent(const Component&, std::uint32_t, const Request& /*parent*/, const Request& /*attempt*/,
+                            SimTime) {}
   // The instance's queue length or busy workers changed.
   virtual void on_queue_length(const Component&, std::uint32_t, std::size_t /*length*/, SimTime) {}
   virtual void on_busy(const Component&, std::uint32_t, std::uint32_t /*busy*/, SimTime) {}
@@ -36,6 +39,9 @@ class Signals {
   }
   void finished(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
     for (auto* o : observers_) o->on_finished(c, i, r, t);
+  }
+  void call_sent(const Component& c, std::uint32_t i, const Request& parent, const Request& attempt, SimTime t) {
+    for (auto* o : observers_) o->on_call_sent(c, i, parent, attempt, t);
   }
   void queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t) {
     for (auto* o : observers_) o->on_queue_length(c, i, n, t);

@@ -20,6 +20,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
 
   void on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) override;
   void on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) override;
+  void on_call_sent(const Component& c, std::uint32_t i, const Request& parent, const Request& attempt,
+                    SimTime now) override;
   void on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) override;
   void on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up

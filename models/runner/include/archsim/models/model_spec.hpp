@@ -22,6 +22,12 @@ struct CallSpec {
   std::string target;
   std::string op;  // empty = the incoming request's op
   std::string strategy = "round_robin";
+  SimTime timeout = kTimeMax;  // per attempt
+  std::uint32_t attempts = 1;  // retry policy: total tries
+  SimTime backoff = 0, backoff_cap = kTimeMax;
+  std::string jitter = "none";
+  double retry_budget = -1;                       // retries per first attempt; < 0 unlimited
+  std::vector<std::string> retry_on{"timeout", "rejected", "unavailable", "dropped", "error"};
 };
 
 struct StepSpec {
@@ -37,6 +43,7 @@ struct ServiceSpec {
   Distribution service_time;
   std::vector<std::pair<std::string, Distribution>> service_time_by_op;
   std::vector<StepSpec> steps;
+  double error_probability = 0;  // a request fails with "error" after its service time
   PlacementSpec placement;
 };
 

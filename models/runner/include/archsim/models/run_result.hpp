@@ -21,6 +21,8 @@ struct OpResult {
   Histogram latency;            // successful requests, ns
   double latency_sum_all = 0;   // ns, successes and failures (for Little's law)
   std::uint64_t finished_all = 0;
+  std::uint64_t calls_sent = 0;  // attempts this component sent to dependencies for these requests
+  std::uint64_t retries = 0;     // of which retries
   WindowedSeries series;
   std::uint64_t error_count() const {
     std::uint64_t n = 0;

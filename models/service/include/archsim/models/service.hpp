@@ -12,6 +12,7 @@
 #include "archsim/core/distribution.hpp"
 #include "archsim/models/component.hpp"
 #include "archsim/models/instance_picker.hpp"
+#include "archsim/models/retry_policy.hpp"
 
 namespace archsim {
 
@@ -21,6 +22,7 @@ struct CallConfig {
   std::uint32_t target = 0;  // component index
   int op = -1;               // op index sent downstream; -1 = the incoming request's op
   Strategy strategy = Strategy::kRoundRobin;
+  CallPolicy policy;  // timeout and retries of each attempt
 };
 
 struct StepConfig {
@@ -38,6 +40,7 @@ struct ServiceConfig {
   Distribution service_time;                      // seconds
   std::vector<std::optional<Distribution>> per_op;  // by op index; overrides service_time
   std::vector<StepConfig> steps;
+  double error_probability = 0;  // a request fails with "error" after its service time
 };
 
 class Service final : public Component {
@@ -48,18 +51,33 @@ class Service final : public Component {
   void handle(const Event& event) override;
 
  private:
-  enum : std::uint32_t { kWorkDone = kFirstOwnEvent };
+  enum : std::uint32_t {
+    kWorkDone = kFirstOwnEvent,
+    kRetry,    // payload: a prepared attempt's slot, sent when its backoff ends
+    kTimeout,  // payload: attempt slot | (low 32 bits of its id) << 32
+  };
   static constexpr std::uint16_t kFinishedStep = UINT16_MAX;
   struct Instance {
     std::uint32_t busy = 0;
     std::deque<std::uint32_t> queue;  // waiting request slots, FIFO
     Rng service_rng;
+    Rng error_rng;
+  };
+  struct EdgeCounts {  // per call of a step, for the retry budget
+    std::uint64_t first_attempts = 0, retries = 0;
   };
 
   void arrive(std::uint32_t slot);
   void start(std::uint32_t slot);
   void run_step(std::uint32_t slot);
+  void send_attempt(std::uint32_t attempt);
   void child_replied(std::uint32_t child);
+  void timed_out(std::uint64_t payload);
+  // An attempt of call `call` of the parent's current step ended with `error`:
+  // retry it, or count it towards the step's outcome.
+  void attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
+                     ErrorKind error);
+  bool parent_waits_for(const Request& child) const;
   void complete(std::uint32_t slot, ErrorKind error);
 
   ServiceConfig config_;
@@ -68,6 +86,8 @@ class Service final : public Component {
   // target spread over its instances instead of each starting at instance 0.
   std::vector<InstancePicker> pickers_;
   std::vector<std::vector<std::uint32_t>> picker_of_;  // [step][call] -> index in pickers_
+  std::vector<std::vector<EdgeCounts>> edges_;         // [step][call]
+  Rng backoff_rng_;
 };
 
 }  // namespace archsim

@@ -1,0 +1,36 @@
+#pragma once
+// What guards a call to a dependency: a timeout and a retry policy with
+// exponential backoff, jitter, a retry budget and the errors worth retrying.
+#include <cstdint>
+#include <string_view>
+
+#include "archsim/core/rng.hpp"
+#include "archsim/core/sim_time.hpp"
+#include "archsim/models/request.hpp"
+
+namespace archsim {
+
+enum class Jitter : std::uint8_t { kNone, kFull, kEqual, kDecorrelated };
+inline constexpr std::string_view kJitterNames = "none, full, equal, decorrelated";
+Jitter parse_jitter(std::string_view name);  // throws std::invalid_argument listing the names
+
+struct RetryPolicy {
+  std::uint32_t attempts = 1;           // total tries, including the first
+  SimTime backoff = 0;                  // base delay before the first retry
+  SimTime cap = kTimeMax;               // no delay exceeds this
+  Jitter jitter = Jitter::kNone;
+  double budget = -1;                   // retries allowed per first attempt on this edge; < 0: unlimited
+  std::uint32_t retryable = 0;          // bit (1 << ErrorKind) for each error worth retrying
+
+  bool retries(ErrorKind e) const { return (retryable >> static_cast<unsigned>(e)) & 1u; }
+  // The delay before retry number `retry` (1 = the first retry), given the
+  // previous delay (for decorrelated jitter). Exponential: backoff * 2^(retry-1), capped.
+  SimTime delay(std::uint32_t retry, SimTime previous, Rng& rng) const;
+};
+
+struct CallPolicy {
+  SimTime timeout = kTimeMax;  // per attempt; kTimeMax = none
+  RetryPolicy retry;
+};
+
+}  // namespace archsim
