@@ -10,7 +10,7 @@ from .distributions import (
     Normal, Pareto, Uniform, UniformKeys, Zipf,
 )
 from .histogram import LatencyHistogram
-from .calls import Call, Parallel, Retry
+from .calls import Call, CircuitBreaker, Parallel, Retry
 from .model import ComponentRef, Link, Model
 from .result import Result
 from .run import run
@@ -21,6 +21,6 @@ __version__ = "0.1.0"
 __all__ = [
     "parse_duration", "Distribution", "Const", "Uniform", "Exp", "Erlang", "Gamma", "Normal",
     "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
-    "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "Open", "Closed", "Burst",
+    "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
     "run", "Result",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-__all__ = ["Call", "Parallel", "Retry", "STRATEGIES", "JITTERS", "ERROR_KINDS"]
+__all__ = ["Call", "Parallel", "Retry", "CircuitBreaker", "STRATEGIES", "JITTERS", "ERROR_KINDS"]
 
 STRATEGIES = ("round_robin", "random", "least_outstanding", "p2c")
 JITTERS = ("none", "full", "equal", "decorrelated")
@@ -60,13 +60,57 @@ def target_name(target) -> str:
 
 
 @dataclass
+class CircuitBreaker:
+    """Stop calling a failing dependency for a while.
+
+    Opens after ``consecutive_failures`` failed attempts in a row, or when the
+    failure rate over the last ``window`` attempts reaches ``failure_rate``
+    (give one or both). While open, attempts fail at once with
+    "circuit_open" for ``open_for``; then ``probes`` trial attempts go out:
+    all succeeding closes it, any failing opens it again. One breaker guards
+    a call edge for all instances of the calling service.
+
+        sim.Call(db, breaker=sim.CircuitBreaker(failure_rate=0.5, window=20, open_for="5s"))
+    """
+
+    consecutive_failures: int | None = None
+    failure_rate: float | None = None
+    window: int = 20
+    open_for: object = "5s"
+    probes: int = 1
+
+    def __post_init__(self):
+        from ._units import to_ns
+
+        if self.consecutive_failures is None and self.failure_rate is None:
+            raise ValueError("CircuitBreaker: give consecutive_failures, failure_rate, or both")
+        if self.consecutive_failures is not None and (
+                isinstance(self.consecutive_failures, bool) or not isinstance(self.consecutive_failures, int)
+                or self.consecutive_failures < 1):
+            raise ValueError(f"CircuitBreaker.consecutive_failures must be an integer >= 1, "
+                             f"got {self.consecutive_failures!r}")
+        if self.failure_rate is not None and (isinstance(self.failure_rate, bool)
+                                              or not isinstance(self.failure_rate, (int, float))
+                                              or not 0 < self.failure_rate <= 1):
+            raise ValueError(f"CircuitBreaker.failure_rate must be in (0, 1], got {self.failure_rate!r}")
+        for name in ("window", "probes"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 1_000_000:
+                raise ValueError(f"CircuitBreaker.{name} must be an integer in [1, 10^6], got {v!r}")
+        self.open_for_ns = to_ns(self.open_for, "CircuitBreaker.open_for")
+        if self.open_for_ns == 0:
+            raise ValueError("CircuitBreaker.open_for must be > 0")
+
+
+@dataclass
 class Call:
     """A synchronous call to ``target``.
 
     ``op`` is the operation sent (default: the incoming request's);
     ``strategy`` picks the target's instance when the caller balances itself;
     ``timeout`` bounds each attempt (the call fails with "timeout"); ``retry``
-    is a ``Retry`` policy.
+    is a ``Retry`` policy; ``breaker`` a ``CircuitBreaker``; ``bulkhead`` the
+    most attempts in flight on this edge (more fail at once as "rejected").
     """
 
     target: object
@@ -74,6 +118,8 @@ class Call:
     strategy: str = "round_robin"
     timeout: object = None
     retry: Retry | None = None
+    breaker: CircuitBreaker | None = None
+    bulkhead: int | None = None
 
     def __post_init__(self):
         from ._units import to_ns
@@ -86,6 +132,12 @@ class Call:
             raise ValueError("Call.timeout must be > 0 (None for no timeout)")
         if self.retry is not None and not isinstance(self.retry, Retry):
             raise ValueError(f"Call.retry must be an archsim.Retry or None, got {self.retry!r}")
+        if self.breaker is not None and not isinstance(self.breaker, CircuitBreaker):
+            raise ValueError(f"Call.breaker must be an archsim.CircuitBreaker or None, got {self.breaker!r}")
+        if self.bulkhead is not None and (isinstance(self.bulkhead, bool) or not isinstance(self.bulkhead, int)
+                                          or not 1 <= self.bulkhead <= 10_000_000):
+            raise ValueError(f"Call.bulkhead must be an integer in [1, 10^7] (attempts in flight) or None, "
+                             f"got {self.bulkhead!r}")
 
 
 @dataclass

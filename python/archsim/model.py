@@ -199,6 +199,14 @@ class Model:
             c.attempts, c.backoff, c.backoff_cap, c.jitter = r.attempts, r.backoff_ns, r.cap_ns, r.jitter
             c.retry_budget = -1.0 if r.budget is None else float(r.budget)
             c.retry_on = list(r.on)
+        if call.breaker is not None:
+            b = call.breaker
+            c.breaker = True
+            c.breaker_consecutive = b.consecutive_failures or 0
+            c.breaker_failure_rate = float(b.failure_rate or 0.0)
+            c.breaker_window, c.breaker_open_for, c.breaker_probes = b.window, b.open_for_ns, b.probes
+        if call.bulkhead is not None:
+            c.bulkhead = call.bulkhead
         return c
 
     def balancer(self, name: str, *, target, strategy: str = "round_robin", instances: int = 1,

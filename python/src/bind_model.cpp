@@ -24,7 +24,14 @@ void bind_model(py::module_& m) {
       .def_readwrite("backoff_cap", &CallSpec::backoff_cap)
       .def_readwrite("jitter", &CallSpec::jitter)
       .def_readwrite("retry_budget", &CallSpec::retry_budget)
-      .def_readwrite("retry_on", &CallSpec::retry_on);
+      .def_readwrite("retry_on", &CallSpec::retry_on)
+      .def_readwrite("breaker", &CallSpec::breaker)
+      .def_readwrite("breaker_consecutive", &CallSpec::breaker_consecutive)
+      .def_readwrite("breaker_failure_rate", &CallSpec::breaker_failure_rate)
+      .def_readwrite("breaker_window", &CallSpec::breaker_window)
+      .def_readwrite("breaker_open_for", &CallSpec::breaker_open_for)
+      .def_readwrite("breaker_probes", &CallSpec::breaker_probes)
+      .def_readwrite("bulkhead", &CallSpec::bulkhead);
   py::class_<StepSpec>(m, "StepSpec")
       .def(py::init<>())
       .def_readwrite("calls", &StepSpec::calls)

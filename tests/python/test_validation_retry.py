@@ -131,3 +131,54 @@ def test_backoff_delays_the_retry():
 def test_bad_policy_arguments_name_the_parameter(bad, match):
     with pytest.raises(ValueError, match=match):
         bad()
+
+
+def test_a_circuit_breaker_during_an_outage_sends_only_its_probes():
+    # The dependency always fails: the breaker opens after 5 failures, then each
+    # open_for (1 s) lets one probe through, which fails and reopens it. Over
+    # 20 s that is 5 + about 20 attempts instead of 20,000.
+    m = sim.Model("breaker")
+    db = m.service("db", workers=64, service_time=sim.Const("1ms"), error_probability=1.0)
+    app = m.service("app", workers=64,
+                    calls=[sim.Call(db, breaker=sim.CircuitBreaker(consecutive_failures=5, open_for="1s"))])
+    m.client("web", target=app, workload=sim.Open(rate=1000))
+    r = sim.run(m, duration="20s", seed=1, progress=False)
+    app_row = r.component("app")
+    assert 5 + 18 <= app_row["calls"] <= 5 + 21
+    assert app_row["errors_circuit_open"] == app_row["arrivals"] - app_row["calls"]
+
+
+def test_a_healthy_dependency_never_trips_the_breaker():
+    m = sim.Model("breaker-ok")
+    db = m.service("db", workers=64, service_time=sim.Exp("1ms"))
+    app = m.service("app", workers=64, calls=[sim.Call(db, breaker=sim.CircuitBreaker(failure_rate=0.5))])
+    m.client("web", target=app, workload=sim.Open(rate=1000))
+    app_row = sim.run(m, duration="10s", seed=1, progress=False).component("app")
+    assert app_row["errors"] == 0 and app_row["calls"] == app_row["arrivals"]
+
+
+def test_a_bulkhead_caps_attempts_in_flight_and_rejects_the_rest():
+    m = sim.Model("bulkhead")
+    db = m.service("db", workers=1, service_time=sim.Exp("10ms"))
+    app = m.service("app", workers=64, calls=[sim.Call(db, bulkhead=3)])
+    m.client("web", target=app, workload=sim.Open(rate=200))
+    r = sim.run(m, duration="20s", seed=1, progress=False)
+    db_row, app_row = r.component("db"), r.component("app")
+    assert r.instances("db").mean_in_flight.max() <= 3
+    assert db_row["errors_rejected"] == 0            # the caller refuses before sending
+    assert app_row["errors_rejected"] > 0
+    assert app_row["calls"] == db_row["arrivals"]
+
+
+@pytest.mark.parametrize("bad,match", [
+    (lambda: sim.CircuitBreaker(), "consecutive_failures"),
+    (lambda: sim.CircuitBreaker(failure_rate=1.5), "failure_rate"),
+    (lambda: sim.CircuitBreaker(consecutive_failures=0), "consecutive_failures"),
+    (lambda: sim.CircuitBreaker(failure_rate=0.5, window=0), "window"),
+    (lambda: sim.CircuitBreaker(failure_rate=0.5, open_for=0), "open_for"),
+    (lambda: sim.Call("db", bulkhead=0), "bulkhead"),
+    (lambda: sim.Call("db", breaker=3), "breaker"),
+])
+def test_bad_breaker_and_bulkhead_arguments_name_the_parameter(bad, match):
+    with pytest.raises(ValueError, match=match):
+        bad()

@@ -146,6 +146,23 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
     fail(fmt::format("{}: {}", where, e.what()));
   }
   r.budget = c.retry_budget;
+  p.max_in_flight = c.bulkhead;
+  if (c.breaker) {
+    BreakerConfig& b = p.breaker;
+    b.enabled = true;
+    if (c.breaker_consecutive == 0 && !(c.breaker_failure_rate > 0))
+      fail(fmt::format("{}: a circuit breaker needs consecutive_failures >= 1 or a failure_rate in (0, 1]", where));
+    if (!(c.breaker_failure_rate >= 0 && c.breaker_failure_rate <= 1))
+      fail(fmt::format("{}: breaker failure_rate must be in [0, 1], got {}", where, c.breaker_failure_rate));
+    if (c.breaker_window < 1) fail(fmt::format("{}: breaker window must be >= 1 calls", where));
+    if (c.breaker_probes < 1) fail(fmt::format("{}: breaker probes must be >= 1", where));
+    if (c.breaker_open_for <= 0) fail(fmt::format("{}: breaker open_for must be > 0", where));
+    b.consecutive_failures = c.breaker_consecutive;
+    b.failure_rate = c.breaker_failure_rate;
+    b.window = c.breaker_window;
+    b.open_for = c.breaker_open_for;
+    b.probes = c.breaker_probes;
+  }
   std::vector<std::string> names;
   for (std::size_t k = 1; k < kErrorKinds; ++k) names.emplace_back(kErrorNames[k]);
   for (const auto& e : c.retry_on) {

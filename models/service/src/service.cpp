@@ -12,7 +12,10 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
   for (std::uint32_t i = 0; i < instances(); ++i)
     instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
                                   world.sim.stream(instance_name(i) + "/errors")});
-  for (const StepConfig& step : config_.steps) edges_.emplace_back(step.calls.size());
+  for (const StepConfig& step : config_.steps) {
+    auto& row = edges_.emplace_back();
+    for (const CallConfig& call : step.calls) row.push_back(Edge{0, 0, 0, CircuitBreaker(call.policy.breaker)});
+  }
 }
 
 void Service::connect() {
@@ -122,8 +125,19 @@ bool Service::parent_waits_for(const Request& child) const {
 }
 
 void Service::send_attempt(std::uint32_t attempt) {
-  const Request& a = world_.requests[attempt];
+  Request& a = world_.requests[attempt];
   const CallConfig& call = config_.steps[a.parent_step].calls[a.call];
+  Edge& edge = edges_[a.parent_step][a.call];
+  const SimTime now = world_.sim.now();
+  const bool bulkhead_full = call.policy.max_in_flight > 0 && edge.in_flight >= call.policy.max_in_flight;
+  if (bulkhead_full || !edge.breaker.allow(now)) {
+    // Refused here: fails at once, but through the queue, since the step may be mid-loop.
+    a.error = bulkhead_full ? ErrorKind::kRejected : ErrorKind::kCircuitOpen;
+    a.not_sent = true;
+    world_.sim.schedule_in(0, handler(), kReplyEvent, attempt);
+    return;
+  }
+  ++edge.in_flight;
   const std::uint32_t from = world_.requests[a.parent].instance;
   world_.signals.call_sent(*this, from, world_.requests[a.parent], a, world_.sim.now());
   if (call.policy.timeout != kTimeMax) {
@@ -143,13 +157,23 @@ void Service::timed_out(std::uint64_t tag) {
   // compared on 32 bits: a slot would need 2^32 newer requests to alias.
   if (a.id == 0 || (a.id & 0xFFFFFFFFull) != tag >> 32 || a.abandoned) return;
   a.abandoned = true;  // the dependency still holds it; its late reply is dropped here
+  attempt_settled(a, false);
   if (!parent_waits_for(a)) return;
   attempt_ended(a.parent, a.call, a.attempt, a.backoff, ErrorKind::kTimeout);
 }
 
+void Service::attempt_settled(const Request& attempt, bool success) {
+  Edge& edge = edges_[attempt.parent_step][attempt.call];
+  --edge.in_flight;
+  edge.breaker.record(success, world_.sim.now());
+}
+
 void Service::child_replied(std::uint32_t child) {
   const Request& c = world_.requests[child];
-  pickers_[picker_of_[c.parent_step][c.call]].replied(c.instance);
+  if (!c.not_sent) {
+    pickers_[picker_of_[c.parent_step][c.call]].replied(c.instance);
+    if (!c.abandoned) attempt_settled(c, c.error == ErrorKind::kNone);
+  }
   const bool current = !c.abandoned && parent_waits_for(c);
   const std::uint32_t parent = c.parent;
   const std::uint16_t call = c.call, attempt = c.attempt;
@@ -166,7 +190,7 @@ void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint1
   if (error != ErrorKind::kNone) {
     const CallConfig& cc = config_.steps[step].calls[call];
     const RetryPolicy& retry = cc.policy.retry;
-    EdgeCounts& edge = edges_[step][call];
+    Edge& edge = edges_[step][call];
     const bool within_budget =
         retry.budget < 0 || static_cast<double>(edge.retries) < retry.budget * static_cast<double>(edge.first_attempts);
     if (attempt < retry.attempts && retry.retries(error) && within_budget) {

@@ -28,6 +28,13 @@ struct CallSpec {
   std::string jitter = "none";
   double retry_budget = -1;                       // retries per first attempt; < 0 unlimited
   std::vector<std::string> retry_on{"timeout", "rejected", "unavailable", "dropped", "error"};
+  bool breaker = false;  // circuit breaker on this edge
+  std::uint32_t breaker_consecutive = 0;
+  double breaker_failure_rate = 0;
+  std::uint32_t breaker_window = 20;
+  SimTime breaker_open_for = kSecond;
+  std::uint32_t breaker_probes = 1;
+  std::uint32_t bulkhead = 0;  // max attempts in flight on this edge; 0 = none
 };
 
 struct StepSpec {

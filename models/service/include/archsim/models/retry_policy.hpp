@@ -1,11 +1,13 @@
 #pragma once
-// What guards a call to a dependency: a timeout and a retry policy with
-// exponential backoff, jitter, a retry budget and the errors worth retrying.
+// What guards a call to a dependency: a timeout, a retry policy with
+// exponential backoff, jitter, a retry budget and the errors worth retrying,
+// a circuit breaker and a bulkhead.
 #include <cstdint>
 #include <string_view>
 
 #include "archsim/core/rng.hpp"
 #include "archsim/core/sim_time.hpp"
+#include "archsim/models/circuit_breaker.hpp"
 #include "archsim/models/request.hpp"
 
 namespace archsim {
@@ -31,6 +33,8 @@ struct RetryPolicy {
 struct CallPolicy {
   SimTime timeout = kTimeMax;  // per attempt; kTimeMax = none
   RetryPolicy retry;
+  BreakerConfig breaker;
+  std::uint32_t max_in_flight = 0;  // bulkhead: attempts outstanding on this edge; 0 = no limit
 };
 
 }  // namespace archsim

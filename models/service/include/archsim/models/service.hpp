@@ -63,8 +63,10 @@ class Service final : public Component {
     Rng service_rng;
     Rng error_rng;
   };
-  struct EdgeCounts {  // per call of a step, for the retry budget
+  struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead
     std::uint64_t first_attempts = 0, retries = 0;
+    std::uint32_t in_flight = 0;
+    CircuitBreaker breaker;
   };
 
   void arrive(std::uint32_t slot);
@@ -78,6 +80,9 @@ class Service final : public Component {
   void attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
                      ErrorKind error);
   bool parent_waits_for(const Request& child) const;
+  // An attempt that went out has ended (reply or timeout): free its bulkhead
+  // slot and tell the breaker.
+  void attempt_settled(const Request& attempt, bool success);
   void complete(std::uint32_t slot, ErrorKind error);
 
   ServiceConfig config_;
@@ -86,7 +91,7 @@ class Service final : public Component {
   // target spread over its instances instead of each starting at instance 0.
   std::vector<InstancePicker> pickers_;
   std::vector<std::vector<std::uint32_t>> picker_of_;  // [step][call] -> index in pickers_
-  std::vector<std::vector<EdgeCounts>> edges_;         // [step][call]
+  std::vector<std::vector<Edge>> edges_;               // [step][call]
   Rng backoff_rng_;
 };
 
