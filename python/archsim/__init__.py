@@ -9,12 +9,14 @@ from .distributions import (
     Const, Distribution, Empirical, Erlang, Exp, Gamma, HyperExp, KeyChooser, LogNormal, Mixture,
     Normal, Pareto, Uniform, UniformKeys, Zipf,
 )
+from .faults import Crash, Slow
 from .histogram import LatencyHistogram
 from .calls import Call, CircuitBreaker, Parallel, Retry
 from .model import ComponentRef, Link, Model
 from .result import Result
 from .run import run
 from .workload import Burst, Closed, Open
+from . import analytic  # closed-form companions: sim.analytic.erlang_c(...)
 
 __version__ = "0.1.0"
 
@@ -22,5 +24,5 @@ __all__ = [
     "parse_duration", "Distribution", "Const", "Uniform", "Exp", "Erlang", "Gamma", "Normal",
     "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
-    "run", "Result",
+    "run", "Result", "Crash", "Slow",
 ]

@@ -185,6 +185,16 @@ class Result:
         start = self._raw.measured_from / 1e9
         return s[s.index + width > start + 1e-12]
 
+    @property
+    def faults(self) -> pd.DataFrame:
+        """The fault log: kind, target instance, start and end (s; NaN if still active at the
+        end of the run), and the requests a crash failed."""
+        return pd.DataFrame(
+            [{"kind": f.kind, "target": f.target, "start": f.start / 1e9,
+              "end": f.end / 1e9 if f.end >= 0 else float("nan"), "failed_requests": f.failed_requests}
+             for f in self._raw.faults],
+            columns=["kind", "target", "start", "end", "failed_requests"])
+
     # -- identity and export --------------------------------------------------
     def fingerprint(self) -> str:
         """A stable hash of every reported figure: same model + seed + build -> same value."""
@@ -198,6 +208,7 @@ class Result:
             "measured_seconds": self.measured_seconds, "requests_completed": self.requests_completed,
             "summary": summary.to_dict(orient="records"),
             "instances": self.instances().replace({np.nan: None}).to_dict(orient="records"),
+            "faults": self.faults.replace({np.nan: None}).to_dict(orient="records"),
         }
 
     def to_json(self, path=None, indent: int = 2) -> str:

@@ -9,6 +9,7 @@ from numbers import Integral
 
 from . import _core
 from ._units import to_ns
+from .faults import Fault
 from .model import Model
 from .result import Result
 
@@ -43,14 +44,15 @@ class _ProgressBar:
 
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
-        window="1s", progress: bool | None = None, max_events: int | None = None) -> Result:
+        window="1s", progress: bool | None = None, max_events: int | None = None, faults=()) -> Result:
     """Simulate ``model`` and return its Result.
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
     client requests complete (one of the two is required). warmup: requests arriving earlier
     are not measured. seed: the run's seed; same seed, same model -> identical results.
     window: width of the time-series windows. progress: a progress bar on stderr (default:
-    on a terminal). Ctrl-C ends the run early and returns what was simulated so far.
+    on a terminal). faults: ``Crash`` / ``Slow`` faults to inject; the log is ``Result.faults``.
+    Ctrl-C ends the run early and returns what was simulated so far.
     """
     if not isinstance(model, Model):
         raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
@@ -76,6 +78,12 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
         if isinstance(max_events, bool) or not isinstance(max_events, Integral) or not 1 <= max_events < 2**64:
             raise ValueError(f"max_events must be an integer in [1, 2^64), got {max_events!r}")
         opts.max_events = int(max_events)
+    fault_specs = []
+    for f in faults:
+        if not isinstance(f, Fault):
+            raise ValueError(f"faults: expected archsim.Crash or archsim.Slow, got {f!r}")
+        fault_specs.append(f._spec())
+    opts.faults = fault_specs
     bar = _ProgressBar(progress)
     try:
         raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)

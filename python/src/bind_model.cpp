@@ -103,6 +103,19 @@ void bind_model(py::module_& m) {
       .def_readwrite("services", &ModelSpec::services)
       .def_readwrite("balancers", &ModelSpec::balancers)
       .def_readwrite("clients", &ModelSpec::clients);
+  py::class_<FaultSpec>(m, "FaultSpec")
+      .def(py::init<>())
+      .def_readwrite("kind", &FaultSpec::kind)
+      .def_readwrite("target", &FaultSpec::target)
+      .def_readwrite("at", &FaultSpec::at)
+      .def_readwrite("duration", &FaultSpec::duration)
+      .def_readwrite("factor", &FaultSpec::factor);
+  py::class_<FaultRecord>(m, "FaultRecord")
+      .def_readonly("kind", &FaultRecord::kind)
+      .def_readonly("target", &FaultRecord::target)
+      .def_readonly("start", &FaultRecord::start)
+      .def_readonly("end", &FaultRecord::end)
+      .def_readonly("failed_requests", &FaultRecord::failed_requests);
   py::class_<RunOptions>(m, "RunOptions")
       .def(py::init<>())
       .def_readwrite("duration", &RunOptions::duration)
@@ -110,7 +123,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("seed", &RunOptions::seed)
       .def_readwrite("until_requests", &RunOptions::until_requests)
       .def_readwrite("window", &RunOptions::window)
-      .def_readwrite("max_events", &RunOptions::max_events);
+      .def_readwrite("max_events", &RunOptions::max_events)
+      .def_readwrite("faults", &RunOptions::faults);
 
   py::class_<OpResult>(m, "OpResult")
       .def_readonly("op", &OpResult::op)
@@ -161,6 +175,7 @@ void bind_model(py::module_& m) {
       .def_readonly("requests_completed", &RunResult::requests_completed)
       .def_readonly("peak_requests_in_use", &RunResult::peak_requests_in_use)
       .def_readonly("components", &RunResult::components)
+      .def_readonly("faults", &RunResult::faults)
       .def("fingerprint", [](const RunResult& r) { return fingerprint(r); });
 
   m.def(

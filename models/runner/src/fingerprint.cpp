@@ -77,6 +77,13 @@ std::string fingerprint(const RunResult& r) {
       h.add(i.mean_in_flight);
     }
   }
+  for (const auto& f : r.faults) {
+    h.add(f.kind);
+    h.add(f.target);
+    h.add(f.start);
+    h.add(f.end);
+    h.add(f.failed_requests);
+  }
   return fmt::format("{:016x}", h.h);
 }
 

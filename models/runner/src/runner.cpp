@@ -11,6 +11,7 @@
 #include "archsim/core/nearest_name.hpp"
 #include "archsim/models/balancer.hpp"
 #include "archsim/models/client.hpp"
+#include "archsim/models/fault_injector.hpp"
 #include "archsim/models/metrics_recorder.hpp"
 #include "archsim/models/service.hpp"
 
@@ -288,8 +289,12 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   MetricsRecorder recorder(world, options.warmup, options.window);
   world.signals.subscribe(&recorder);
 
+  const SimTime run_end = options.duration;
+  FaultInjector faults(options.faults, world.components, run_end);
+
   // initialise
   recorder.initialise(sim);
+  faults.initialise(sim);
   for (auto& c : components) c->initialise();
 
   // run
@@ -314,6 +319,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
                                              "stalled"};
   result.stop_reason = kReasons[static_cast<int>(reason)];
   result.components = recorder.collect(sim.now());
+  result.faults = faults.log();
   return result;
 }
 

@@ -11,7 +11,7 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
       backoff_rng_(world.sim.stream(this->name() + "/backoff")) {
   for (std::uint32_t i = 0; i < instances(); ++i)
     instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
-                                  world.sim.stream(instance_name(i) + "/errors")});
+                                  world.sim.stream(instance_name(i) + "/errors"), {}, true, 1.0});
   for (const StepConfig& step : config_.steps) {
     auto& row = edges_.emplace_back();
     for (const CallConfig& call : step.calls) row.push_back(Edge{0, 0, 0, CircuitBreaker(call.policy.breaker)});
@@ -39,10 +39,11 @@ void Service::connect() {
 }
 
 void Service::handle(const Event& event) {
-  const auto slot = static_cast<std::uint32_t>(event.payload);
+  const auto slot = static_cast<std::uint32_t>(event.payload & 0xFFFFFFFFull);
   switch (event.kind) {
     case kArriveEvent: arrive(slot); break;
     case kWorkDone: {
+      if (!tag_current(event.payload) || world_.requests[slot].step == kFinishedStep) break;  // failed by a crash
       Request& r = world_.requests[slot];
       if (config_.error_probability > 0 && instances_[r.instance].error_rng.bernoulli(config_.error_probability)) {
         complete(slot, ErrorKind::kError);
@@ -71,7 +72,11 @@ void Service::arrive(std::uint32_t slot) {
   r.arrived = now;
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
-  if (inst.busy < config_.workers) {
+  if (!inst.up) {
+    r.error = ErrorKind::kUnavailable;
+    world_.signals.finished(*this, r.instance, r, now);
+    world_.reply(*this, slot, /*during_arrival=*/true);
+  } else if (inst.busy < config_.workers) {
     start(slot);
   } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
     inst.queue.push_back(slot);
@@ -84,16 +89,18 @@ void Service::arrive(std::uint32_t slot) {
 }
 
 void Service::start(std::uint32_t slot) {
-  const Request& r = world_.requests[slot];
+  Request& r = world_.requests[slot];
   Instance& inst = instances_[r.instance];
   const SimTime now = world_.sim.now();
+  r.active_pos = static_cast<std::uint32_t>(inst.active.size());
+  inst.active.push_back(slot);
   ++inst.busy;
   world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
   const Distribution& d =
       r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
-  const double seconds = d.sample(inst.service_rng);
-  world_.sim.schedule_in(static_cast<SimTime>(seconds * 1e9 + 0.5), handler(), kWorkDone, slot);
+  const double seconds = d.sample(inst.service_rng) * inst.slow_factor;
+  world_.sim.schedule_in(static_cast<SimTime>(seconds * 1e9 + 0.5), handler(), kWorkDone, tag(slot));
 }
 
 void Service::run_step(std::uint32_t slot) {
@@ -140,22 +147,17 @@ void Service::send_attempt(std::uint32_t attempt) {
   ++edge.in_flight;
   const std::uint32_t from = world_.requests[a.parent].instance;
   world_.signals.call_sent(*this, from, world_.requests[a.parent], a, world_.sim.now());
-  if (call.policy.timeout != kTimeMax) {
-    const std::uint64_t tag = (a.id & 0xFFFFFFFFull) << 32 | attempt;
-    world_.sim.schedule_in(call.policy.timeout, handler(), kTimeout, tag);
-  }
+  if (call.policy.timeout != kTimeMax) world_.sim.schedule_in(call.policy.timeout, handler(), kTimeout, tag(attempt));
   InstancePicker& picker = pickers_[picker_of_[a.parent_step][a.call]];
   const std::uint32_t to = picker.pick();
   picker.sent(to);
   world_.send(*this, from, attempt, *world_.components[call.target], to);
 }
 
-void Service::timed_out(std::uint64_t tag) {
-  const auto slot = static_cast<std::uint32_t>(tag & 0xFFFFFFFFull);
-  Request& a = world_.requests[slot];
-  // The attempt already replied (its slot released or reused): nothing to do. Ids
-  // compared on 32 bits: a slot would need 2^32 newer requests to alias.
-  if (a.id == 0 || (a.id & 0xFFFFFFFFull) != tag >> 32 || a.abandoned) return;
+void Service::timed_out(std::uint64_t timer) {
+  if (!tag_current(timer)) return;  // the attempt already replied
+  Request& a = world_.requests[static_cast<std::uint32_t>(timer & 0xFFFFFFFFull)];
+  if (a.abandoned) return;
   a.abandoned = true;  // the dependency still holds it; its late reply is dropped here
   attempt_settled(a, false);
   if (!parent_waits_for(a)) return;
@@ -224,6 +226,40 @@ void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint1
   }
 }
 
+void Service::release_worker(Instance& inst, const Request& r) {
+  const std::uint32_t moved = inst.active.back();  // swap-remove r from the active list
+  inst.active[r.active_pos] = moved;
+  world_.requests[moved].active_pos = r.active_pos;
+  inst.active.pop_back();
+  --inst.busy;
+}
+
+std::uint64_t Service::crash(std::uint32_t i) {
+  Instance& inst = instances_[i];
+  if (!inst.up) return 0;
+  inst.up = false;
+  const SimTime now = world_.sim.now();
+  std::vector<std::uint32_t> failed(inst.queue.begin(), inst.queue.end());
+  failed.insert(failed.end(), inst.active.begin(), inst.active.end());
+  inst.queue.clear();
+  inst.active.clear();
+  inst.busy = 0;
+  world_.signals.queue_length(*this, i, 0, now);
+  world_.signals.busy(*this, i, 0, now);
+  for (const std::uint32_t slot : failed) {  // state is settled first: replies may run callers at once
+    Request& r = world_.requests[slot];
+    r.error = ErrorKind::kUnavailable;
+    r.step = kFinishedStep;  // pending work and late child replies are ignored
+    world_.signals.finished(*this, i, r, now);
+  }
+  for (const std::uint32_t slot : failed) world_.reply(*this, slot, /*during_arrival=*/true);
+  return failed.size();
+}
+
+void Service::restart(std::uint32_t i) { instances_[i].up = true; }
+
+void Service::set_slow_factor(std::uint32_t i, double factor) { instances_[i].slow_factor = factor; }
+
 void Service::complete(std::uint32_t slot, ErrorKind error) {
   Request& r = world_.requests[slot];
   const SimTime now = world_.sim.now();
@@ -232,7 +268,7 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
   Instance& inst = instances_[i];
-  --inst.busy;
+  release_worker(inst, r);
   world_.signals.busy(*this, i, inst.busy, now);
   if (!inst.queue.empty()) {
     const std::uint32_t next = inst.queue.front();

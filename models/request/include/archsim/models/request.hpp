@@ -30,6 +30,7 @@ struct Request {
   std::uint32_t client = 0;          // component index of the originating client
   std::uint32_t tenant = 0;
   std::uint32_t user = 0;            // closed workloads: the user that issued it
+  std::uint32_t active_pos = 0;      // service: index in its instance's list of requests holding a worker
   std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots)
   std::uint32_t caller = 0;          // component index to reply to
   std::uint32_t caller_instance = 0;

@@ -83,6 +83,16 @@ struct ModelSpec {
   std::vector<ClientSpec> clients;
 };
 
+// A fault scheduled in a run. Targets a service instance ("db[0]") or all of
+// a service's instances ("db").
+struct FaultSpec {
+  std::string kind;          // crash | slow
+  std::string target;
+  SimTime at = 0;
+  SimTime duration = kTimeMax;  // kTimeMax: until the end of the run
+  double factor = 1;            // slow: service-time multiplier
+};
+
 struct RunOptions {
   SimTime duration = kTimeMax;           // stop time (kTimeMax: until_requests must be set)
   SimTime warmup = 0;                    // figures exclude requests that arrive earlier
@@ -90,6 +100,7 @@ struct RunOptions {
   std::uint64_t until_requests = UINT64_MAX;  // stop after this many client requests complete
   SimTime window = kSecond;              // time-series window
   std::uint64_t max_events = UINT64_MAX;
+  std::vector<FaultSpec> faults;
 };
 
 }  // namespace archsim

@@ -48,6 +48,13 @@ struct ComponentResult {
   double littles_in_flight = 0;  // time-averaged in flight, counting only measured requests (Little's L)
 };
 
+// One entry of the fault log: what fired, when, and what it affected.
+struct FaultRecord {
+  std::string kind, target;      // target: one instance, e.g. "db[0]"
+  SimTime start = 0, end = -1;   // end -1: still active when the run ended
+  std::uint64_t failed_requests = 0;  // crash: queued and in-service requests lost
+};
+
 struct RunResult {
   std::string model;
   std::uint64_t seed = 0;
@@ -58,6 +65,7 @@ struct RunResult {
   std::uint64_t requests_completed = 0;  // client requests, whole run
   std::uint64_t peak_requests_in_use = 0;
   std::vector<ComponentResult> components;
+  std::vector<FaultRecord> faults;  // in firing order
 };
 
 // A stable 64-bit hash (hex) of every reported figure, in a fixed order.

@@ -47,6 +47,13 @@ class Service final : public Component {
  public:
   Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config);
   std::uint32_t workers() const override { return config_.workers; }
+
+  // Faults. A crash fails the instance's queued and in-service requests with
+  // "unavailable" (the fault log gets their number) and refuses arrivals until
+  // restart(). A slow factor multiplies service times drawn from now on.
+  std::uint64_t crash(std::uint32_t instance);
+  void restart(std::uint32_t instance);
+  void set_slow_factor(std::uint32_t instance, double factor);
   void connect() override;
   void handle(const Event& event) override;
 
@@ -56,12 +63,22 @@ class Service final : public Component {
     kRetry,    // payload: a prepared attempt's slot, sent when its backoff ends
     kTimeout,  // payload: attempt slot | (low 32 bits of its id) << 32
   };
+  // Payload tag of a timer about request `slot`: a timer outliving its request is
+  // recognised by the id (32 bits: a slot would need 2^32 newer requests to alias).
+  std::uint64_t tag(std::uint32_t slot) const { return (world_.requests[slot].id & 0xFFFFFFFFull) << 32 | slot; }
+  bool tag_current(std::uint64_t tag) const {
+    const Request& r = world_.requests[static_cast<std::uint32_t>(tag & 0xFFFFFFFFull)];
+    return r.id != 0 && (r.id & 0xFFFFFFFFull) == tag >> 32;
+  }
   static constexpr std::uint16_t kFinishedStep = UINT16_MAX;
   struct Instance {
     std::uint32_t busy = 0;
     std::deque<std::uint32_t> queue;  // waiting request slots, FIFO
     Rng service_rng;
     Rng error_rng;
+    std::vector<std::uint32_t> active;  // requests holding a worker (in service or waiting on calls)
+    bool up = true;
+    double slow_factor = 1.0;
   };
   struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead
     std::uint64_t first_attempts = 0, retries = 0;
@@ -84,6 +101,7 @@ class Service final : public Component {
   // slot and tell the breaker.
   void attempt_settled(const Request& attempt, bool success);
   void complete(std::uint32_t slot, ErrorKind error);
+  void release_worker(Instance& inst, const Request& r);
 
   ServiceConfig config_;
   std::vector<Instance> instances_;
