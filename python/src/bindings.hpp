@@ -7,4 +7,5 @@ void bind_time(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_model(pybind11::module_& m);
+void bind_analytic(pybind11::module_& m);  // submodule _core.analytic
 }  // namespace archsim::python

@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_random(m);
   archsim::python::bind_metrics(m);
   archsim::python::bind_model(m);
+  archsim::python::bind_analytic(m);
 }
