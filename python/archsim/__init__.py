@@ -13,6 +13,7 @@ from .faults import Crash, Slow
 from .histogram import LatencyHistogram
 from .calls import Call, CircuitBreaker, Parallel, Retry
 from .model import ComponentRef, Link, Model
+from .rate_limit import RateLimit
 from .result import Result
 from .run import run
 from .workload import Burst, Closed, Open
@@ -24,5 +25,5 @@ __all__ = [
     "parse_duration", "Distribution", "Const", "Uniform", "Exp", "Erlang", "Gamma", "Normal",
     "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
-    "run", "Result", "Crash", "Slow",
+    "run", "Result", "Crash", "Slow", "RateLimit",
 ]

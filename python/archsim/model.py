@@ -17,6 +17,7 @@ from typing import Mapping, Sequence
 from . import _core
 from ._units import to_ns
 from .calls import STRATEGIES, Call, Parallel, target_name
+from .rate_limit import RateLimit
 from .distributions import Distribution, KeyChooser, UniformKeys, as_distribution
 from .workload import Closed, Open
 
@@ -141,7 +142,8 @@ class Model:
         return ComponentRef(name, kind)
 
     def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
-                service_time=0.0, calls: Sequence = (), error_probability: float = 0.0, hosts=None,
+                service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
+                rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
                 zones=None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
@@ -151,10 +153,20 @@ class Model:
         calls: a sequence of steps made after the service time, each a
         ``Call`` or a ``Parallel`` group; the worker is held until they finish.
         error_probability: the chance a request fails with "error" after its service time.
+        rate_limit: a ``RateLimit`` token bucket; refused arrivals fail with "rejected".
+        max_queue_time: load shedding; a request that waited longer than this when a
+        worker frees fails with "rejected" instead of being served.
         hosts / zones: explicit placement, or the zones to spread instances over.
         """
         s = _core.ServiceSpec()
         s.error_probability = _probability(error_probability, f"service {name!r}: error_probability")
+        if rate_limit is not None:
+            if not isinstance(rate_limit, RateLimit):
+                raise ValueError(f"service {name!r}: rate_limit must be an archsim.RateLimit, got {rate_limit!r}")
+            s.rate_limit, s.rate_limit_burst = float(rate_limit.rate), float(rate_limit.burst)
+            s.rate_limit_per_tenant = rate_limit.per_tenant
+        if max_queue_time is not None:
+            s.max_queue_time = to_ns(max_queue_time, f"service {name!r}: max_queue_time")
         s.name = name
         s.instances = _count(instances, f"service {name!r}: instances")
         s.workers = _count(workers, f"service {name!r}: workers", high=1_000_000)

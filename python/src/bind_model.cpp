@@ -47,6 +47,10 @@ void bind_model(py::module_& m) {
       .def_readwrite("service_time_by_op", &ServiceSpec::service_time_by_op)
       .def_readwrite("steps", &ServiceSpec::steps)
       .def_readwrite("error_probability", &ServiceSpec::error_probability)
+      .def_readwrite("rate_limit", &ServiceSpec::rate_limit)
+      .def_readwrite("rate_limit_burst", &ServiceSpec::rate_limit_burst)
+      .def_readwrite("rate_limit_per_tenant", &ServiceSpec::rate_limit_per_tenant)
+      .def_readwrite("max_queue_time", &ServiceSpec::max_queue_time)
       .def_readwrite("placement", &ServiceSpec::placement);
   py::class_<BalancerSpec>(m, "BalancerSpec")
       .def(py::init<>())

@@ -212,6 +212,13 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       if (!(s.error_probability >= 0 && s.error_probability <= 1))
         fail(fmt::format("{}: error_probability must be in [0, 1], got {}", where, s.error_probability));
       cfg.error_probability = s.error_probability;
+      if (!(s.rate_limit >= 0 && s.rate_limit <= 1e10))
+        fail(fmt::format("{}: rate_limit must be in [0, 1e10] per second, got {}", where, s.rate_limit));
+      if (!(s.rate_limit_burst >= 1 && s.rate_limit_burst <= 1e12))
+        fail(fmt::format("{}: rate limit burst must be in [1, 1e12], got {}", where, s.rate_limit_burst));
+      cfg.rate_limit = {s.rate_limit, s.rate_limit_burst, s.rate_limit_per_tenant};
+      if (s.max_queue_time < 0) fail(fmt::format("{}: max_queue_time must be >= 0", where));
+      cfg.max_queue_time = s.max_queue_time;
       cfg.service_time = s.service_time;
       for (const auto& [op, d] : s.service_time_by_op) {
         const std::uint16_t o = ops.id(op);

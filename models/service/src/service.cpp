@@ -72,7 +72,11 @@ void Service::arrive(std::uint32_t slot) {
   r.arrived = now;
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
-  if (!inst.up) {
+  if (!admit(r, now)) {
+    r.error = ErrorKind::kRejected;
+    world_.signals.finished(*this, r.instance, r, now);
+    world_.reply(*this, slot, /*during_arrival=*/true);
+  } else if (!inst.up) {
     r.error = ErrorKind::kUnavailable;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
@@ -270,13 +274,37 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   Instance& inst = instances_[i];
   release_worker(inst, r);
   world_.signals.busy(*this, i, inst.busy, now);
-  if (!inst.queue.empty()) {
+  start_next(i);
+  world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
+}
+
+bool Service::admit(const Request& r, SimTime now) {
+  const RateLimitConfig& rl = config_.rate_limit;
+  if (rl.rate <= 0) return true;
+  const std::size_t b = rl.per_tenant ? r.tenant : 0;
+  while (buckets_.size() <= b) buckets_.emplace_back(rl.burst);
+  return buckets_[b].take(now, rl.rate, rl.burst);
+}
+
+void Service::start_next(std::uint32_t i) {
+  Instance& inst = instances_[i];
+  const SimTime now = world_.sim.now();
+  std::vector<std::uint32_t> shed;  // replied after the worker is settled
+  while (!inst.queue.empty()) {
     const std::uint32_t next = inst.queue.front();
     inst.queue.pop_front();
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
+    Request& q = world_.requests[next];
+    if (config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {
+      q.error = ErrorKind::kRejected;  // waited too long: the caller has likely given up
+      world_.signals.finished(*this, i, q, now);
+      shed.push_back(next);
+      continue;
+    }
     start(next);
+    break;
   }
-  world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
+  for (const std::uint32_t s : shed) world_.reply(*this, s, /*during_arrival=*/true);
 }
 
 }  // namespace archsim

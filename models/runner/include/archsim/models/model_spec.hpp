@@ -51,6 +51,10 @@ struct ServiceSpec {
   std::vector<std::pair<std::string, Distribution>> service_time_by_op;
   std::vector<StepSpec> steps;
   double error_probability = 0;  // a request fails with "error" after its service time
+  double rate_limit = 0;          // token bucket, requests per second; 0 = none
+  double rate_limit_burst = 1;
+  bool rate_limit_per_tenant = false;
+  SimTime max_queue_time = kTimeMax;  // load shedding by time spent queued
   PlacementSpec placement;
 };
 

@@ -13,6 +13,7 @@
 #include "archsim/models/component.hpp"
 #include "archsim/models/instance_picker.hpp"
 #include "archsim/models/retry_policy.hpp"
+#include "archsim/models/token_bucket.hpp"
 
 namespace archsim {
 
@@ -41,6 +42,8 @@ struct ServiceConfig {
   std::vector<std::optional<Distribution>> per_op;  // by op index; overrides service_time
   std::vector<StepConfig> steps;
   double error_probability = 0;  // a request fails with "error" after its service time
+  RateLimitConfig rate_limit;     // refused arrivals fail with "rejected"
+  SimTime max_queue_time = kTimeMax;  // load shedding: waited longer -> "rejected" when a worker frees
 };
 
 class Service final : public Component {
@@ -87,6 +90,8 @@ class Service final : public Component {
   };
 
   void arrive(std::uint32_t slot);
+  bool admit(const Request& r, SimTime now);  // the rate limit
+  void start_next(std::uint32_t instance);     // a worker is free: serve the queue, shedding stale requests
   void start(std::uint32_t slot);
   void run_step(std::uint32_t slot);
   void send_attempt(std::uint32_t attempt);
@@ -110,6 +115,7 @@ class Service final : public Component {
   std::vector<InstancePicker> pickers_;
   std::vector<std::vector<std::uint32_t>> picker_of_;  // [step][call] -> index in pickers_
   std::vector<std::vector<Edge>> edges_;               // [step][call]
+  std::vector<TokenBucket> buckets_;                   // one, or one per tenant (grown on demand)
   Rng backoff_rng_;
 };
 
