@@ -4,6 +4,8 @@
 // to Probability Models", 5.3). Counts are checked within 5 sigma.
 #include <catch2/catch.hpp>
 
+#include "check_invalid.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -15,12 +17,6 @@
 using namespace archsim;
 using Catch::Contains;
 
-// Throws std::invalid_argument whose message matches `matcher`.
-#define CHECK_INVALID(expr, matcher)                  \
-  do {                                                \
-    CHECK_THROWS_AS(expr, std::invalid_argument);     \
-    CHECK_THROWS_WITH(expr, matcher);                 \
-  } while (false)
 
 namespace {
 

@@ -2,6 +2,8 @@
 // strategy, and parse_strategy's names and errors.
 #include <catch2/catch.hpp>
 
+#include "check_invalid.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -13,12 +15,6 @@
 using namespace archsim;
 using Catch::Contains;
 
-// Throws std::invalid_argument whose message matches `matcher`.
-#define CHECK_INVALID(expr, matcher)                  \
-  do {                                                \
-    CHECK_THROWS_AS(expr, std::invalid_argument);     \
-    CHECK_THROWS_WITH(expr, matcher);                 \
-  } while (false)
 
 namespace {
 

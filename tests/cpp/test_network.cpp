@@ -4,6 +4,8 @@
 // copy of the caller's stream: one draw per edge, in route order.
 #include <catch2/catch.hpp>
 
+#include "check_invalid.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -15,12 +17,6 @@
 using namespace archsim;
 using Catch::Contains;
 
-// Throws std::invalid_argument whose message matches `matcher`.
-#define CHECK_INVALID(expr, matcher)                  \
-  do {                                                \
-    CHECK_THROWS_AS(expr, std::invalid_argument);     \
-    CHECK_THROWS_WITH(expr, matcher);                 \
-  } while (false)
 
 namespace {
 

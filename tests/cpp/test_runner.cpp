@@ -2,6 +2,8 @@
 // after N client requests, and determinism of the fingerprint.
 #include <catch2/catch.hpp>
 
+#include "check_invalid.hpp"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -12,12 +14,6 @@
 using namespace archsim;
 using Catch::Contains;
 
-// Throws std::invalid_argument whose message matches `matcher`.
-#define CHECK_INVALID(expr, matcher)                  \
-  do {                                                \
-    CHECK_THROWS_AS(expr, std::invalid_argument);     \
-    CHECK_THROWS_WITH(expr, matcher);                 \
-  } while (false)
 
 namespace {
 
