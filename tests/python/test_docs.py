@@ -1,4 +1,4 @@
-"""Every page of docs/ runs: each ```python block executes in order (one
+"""Every page of docs/ (and the README) runs: each ```python block executes in order (one
 namespace per page) and its output must equal the ```text block right after it.
 
 After a change that alters results on purpose, rewrite the outputs with
@@ -16,7 +16,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
-PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md") if "```python" in p.read_text())
+PAGES = [ROOT / "README.md"] + sorted(p for p in (ROOT / "docs").rglob("*.md") if "```python" in p.read_text())
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
