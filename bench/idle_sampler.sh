@@ -9,6 +9,10 @@
 #   writes OUTDIR/<benchmark>.<k>.json (k = 1..SAMPLES); summarise with
 #   bench/perf_report.py OUTDIR/*.json
 # env: IDLE_MAX_PCT (default 5): the most the other CPUs may be busy, in %.
+#      TOGETHER=R: run all benchmarks matching FILTER in one process instead,
+#      R repetitions in random interleaved order, so that the variants being
+#      compared share the same moment (a paired comparison); the unit of a
+#      sample is then the whole FILTER (OUTDIR/<FILTER>.<k>.json).
 set -euo pipefail
 bin=$1 outdir=$2 samples=$3 filter=${4:-.} cpu=${5:-1}
 max_pct=${IDLE_MAX_PCT:-5}
@@ -28,16 +32,25 @@ busy_pct_during() {  # runs "$@", prints how busy the other CPUs were meanwhile
   echo $(( 100 * (b1 - b0) / (t1 - t0 > 0 ? t1 - t0 : 1) ))
 }
 
-run_one() {  # one repetition of benchmark $1, JSON to $2; nice needs root, else it only warns
-  nice -n -10 taskset -c "$cpu" "$bin" --benchmark_filter="^$1\$" \
+together=${TOGETHER:-}
+run_one() {  # benchmark(s) $1, JSON to $2; nice needs root, else it only warns
+  local args=(--benchmark_filter="^$1\$")
+  [[ -n $together ]] && args=(--benchmark_filter="$1" --benchmark_repetitions="$together"
+                              --benchmark_enable_random_interleaving=true)
+  nice -n -10 taskset -c "$cpu" "$bin" "${args[@]}" \
     --benchmark_out="$2" --benchmark_out_format=json >/dev/null 2>&1
 }
 
-mapfile -t names < <("$bin" --benchmark_list_tests --benchmark_filter="$filter")
+if [[ -n $together ]]; then
+  names=("$filter")
+else
+  mapfile -t names < <("$bin" --benchmark_list_tests --benchmark_filter="$filter")
+fi
 echo "$(date -Is) ${#names[@]} benchmarks x $samples samples on CPU $cpu"
 for ((k = 1; k <= samples; ++k)); do
   for name in "${names[@]}"; do
-    out="$outdir/${name//\//_}.$k.json"
+    tag=${name//[^A-Za-z0-9_.-]/_}
+    out="$outdir/$tag.$k.json"
     [[ -s $out ]] && continue  # resumable
     for ((try = 1; ; ++try)); do
       until (( $(busy_pct_during sleep 2) < max_pct )); do sleep 3; done

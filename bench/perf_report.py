@@ -16,6 +16,7 @@ import sys
 # issue's author on this machine class; not re-measured here).
 NS3_HEAP = {1000: 208.0, 100000: 330.0, 1000000: 562.0}
 SIZES = [1000, 100000, 1000000]
+# The draws in the order distribution_draws.cpp registers them.
 DRAW_ORDER = {name: i for i, name in enumerate([
     "BM_rng_next_u64", "BM_rng_uniform",
     "BM_draw/Const", "BM_draw/Uniform", "BM_draw/Exp", "BM_draw/Erlang_k4", "BM_draw/Gamma_shape0_5",
@@ -33,10 +34,10 @@ HOLD_ROWS = [
 
 
 def load(paths, field):
-    """Median and coefficient of variation of `field` (ns) per benchmark, over
-    every repetition found in the files; files holding only aggregates (from
+    """Median and (min, max) of `field` (ns) per benchmark, over every
+    repetition found in the files; files holding only aggregates (from
     --benchmark_report_aggregates_only) contribute their medians."""
-    runs, agg_median, agg_cv = {}, {}, {}
+    runs, agg_median = {}, {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
@@ -47,14 +48,12 @@ def load(paths, field):
                 runs.setdefault(name, []).append(b[field] * scale)
             elif b.get("aggregate_name") == "median":
                 agg_median[name] = b[field] * scale
-            elif b.get("aggregate_name") == "cv":
-                agg_cv[name] = b[field]
-    median, cv = dict(agg_median), dict(agg_cv)
+    median, spread = dict(agg_median), {}
     for name, xs in runs.items():
         median[name] = statistics.median(xs)
-        cv[name] = statistics.stdev(xs) / statistics.mean(xs) if len(xs) > 1 else 0.0
+        spread[name] = (min(xs), max(xs))
     counts = {name: len(xs) for name, xs in runs.items()}
-    return median, cv, counts
+    return median, spread, counts
 
 
 def fmt(x):
@@ -63,20 +62,25 @@ def fmt(x):
 
 def main(args):
     field = "real_time" if "--real" in args else "cpu_time"
-    med, cv, counts = load([a for a in args if a != "--real"], field)
+    med, spread, counts = load([a for a in args if a != "--real"], field)
     if counts:
         print(f"repetitions per benchmark: {min(counts.values())} to {max(counts.values())}\n")
-    print("ns per hold (median; coefficient of variation in brackets)\n")
+
+    def span(key):
+        lo, hi = spread.get(key, (None, None))
+        return f" ({fmt(lo)} - {fmt(hi)})" if lo is not None else ""
+
+    print("ns per hold: median (min - max over the repetitions)\n")
     print("| variant | " + " | ".join(f"N = {n:,}" for n in SIZES) + " |")
     print("|---|" + "---:|" * len(SIZES))
     for label, name in HOLD_ROWS:
         cells = []
         for n in SIZES:
             key = f"{name}/{n}"
-            cells.append(f"{fmt(med[key])} ({100 * cv.get(key, 0):.0f}%)" if key in med else "-")
+            cells.append(f"{fmt(med[key])}{span(key)}" if key in med else "-")
         print(f"| {label} | " + " | ".join(cells) + " |")
     if "BM_hold_draw_only/0" in med:
-        print(f"\nExp draw alone (BM_hold_draw_only): {fmt(med['BM_hold_draw_only/0'])} ns\n")
+        print(f"\nExp draw alone (BM_hold_draw_only): {fmt(med['BM_hold_draw_only/0'])} ns")
 
     def ratio_row(label, num, den):
         cells = []
@@ -86,7 +90,7 @@ def main(args):
         print(f"| {label} | " + " | ".join(cells) + " |")
 
     ref4 = lambda n: med.get(f"BM_hold_reference_4ary/{n}")
-    print("| ratio | " + " | ".join(f"N = {n:,}" for n in SIZES) + " |")
+    print("\n| ratio | " + " | ".join(f"N = {n:,}" for n in SIZES) + " |")
     print("|---|" + "---:|" * len(SIZES))
     ratio_row("archsim (Simulation) / reference 4-ary", "BM_hold_archsim_simulation", ref4)
     ratio_row("archsim (EventQueue) / reference 4-ary", "BM_hold_archsim_event_queue", ref4)
@@ -98,15 +102,13 @@ def main(args):
         if a:
             print(f"| {n:,} | {NS3_HEAP[n]:.0f} | {fmt(a)} | {NS3_HEAP[n] / a:.2f}x |")
 
-    # in the order distribution_draws.cpp registers them
-    order = ["BM_rng_", "BM_draw/", "BM_keys/"]
-    draws = sorted(((k, v) for k, v in med.items() if k.startswith(tuple(order))),
-                   key=lambda kv: (next(i for i, p in enumerate(order) if kv[0].startswith(p)), DRAW_ORDER.get(kv[0], 99)))
+    draws = sorted((k for k in med if k in DRAW_ORDER), key=DRAW_ORDER.get)
     if draws:
-        print("\n| draw | ns per draw (median) | cv |")
+        print("\n| draw | ns per draw: median | min - max |")
         print("|---|---:|---:|")
-        for k, v in draws:
-            print(f"| {k.split('/', 1)[-1] if '/' in k else k} | {fmt(v)} | {100 * cv.get(k, 0):.0f}% |")
+        for k in draws:
+            lo, hi = spread.get(k, (med[k], med[k]))
+            print(f"| {k.split('/', 1)[-1]} | {fmt(med[k])} | {fmt(lo)} - {fmt(hi)} |")
 
 
 if __name__ == "__main__":
