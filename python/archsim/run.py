@@ -44,7 +44,8 @@ class _ProgressBar:
 
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
-        window="1s", progress: bool | None = None, max_events: int | None = None, faults=()) -> Result:
+        window="1s", progress: bool | None = None, max_events: int | None = None, faults=(),
+        trace: float | None = None) -> Result:
     """Simulate ``model`` and return its Result.
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
@@ -53,6 +54,8 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     window: width of the time-series windows. progress: a progress bar on stderr (default:
     on a terminal). faults: ``Crash`` / ``Slow`` faults to inject; the log is ``Result.faults``.
     Ctrl-C ends the run early and returns what was simulated so far.
+    trace: the fraction of client requests to trace, in (0, 1]; the spans are ``Result.trace``
+    (an ``archsim.trace.Trace``; ``.write("out.json")`` for Perfetto).
     """
     if not isinstance(model, Model):
         raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
@@ -84,6 +87,10 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
             raise ValueError(f"faults: expected archsim.Crash or archsim.Slow, got {f!r}")
         fault_specs.append(f._spec())
     opts.faults = fault_specs
+    if trace is not None:
+        if isinstance(trace, bool) or not isinstance(trace, (int, float)) or not 0 < trace <= 1:
+            raise ValueError(f"trace must be a fraction of client requests in (0, 1], got {trace!r}")
+        opts.trace_sample = float(trace)
     bar = _ProgressBar(progress)
     try:
         raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)
@@ -97,4 +104,8 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     elif raw.stop_reason == "cancelled":
         warnings.warn(f"run interrupted at {raw.measured_to / 1e9:g}s simulated; the result covers what ran",
                       RuntimeWarning, stacklevel=2)
-    return Result(raw, model_name=model.name)
+    result = Result(raw, model_name=model.name)
+    from .trace import Trace
+
+    result.trace = Trace(raw, float(trace)) if trace is not None else None
+    return result

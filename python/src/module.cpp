@@ -7,4 +7,6 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_metrics(m);
   archsim::python::bind_model(m);
   archsim::python::bind_analytic(m);
+  archsim::python::bind_names(m);
+  archsim::python::bind_trace(m);
 }

@@ -295,6 +295,11 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   for (auto& c : components) c->connect();
   MetricsRecorder recorder(world, options.warmup, options.window);
   world.signals.subscribe(&recorder);
+  std::unique_ptr<TraceRecorder> tracer;
+  if (options.trace_sample != 0) {
+    tracer = std::make_unique<TraceRecorder>(options.trace_sample, options.seed);
+    world.signals.subscribe(tracer.get());
+  }
 
   const SimTime run_end = options.duration;
   FaultInjector faults(options.faults, world.components, run_end);
@@ -327,6 +332,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   result.stop_reason = kReasons[static_cast<int>(reason)];
   result.components = recorder.collect(sim.now());
   result.faults = faults.log();
+  if (tracer) result.trace = tracer->collect(sim.now());
+  result.operations = world.operations;
   return result;
 }
 

@@ -105,6 +105,7 @@ struct RunOptions {
   SimTime window = kSecond;              // time-series window
   std::uint64_t max_events = UINT64_MAX;
   std::vector<FaultSpec> faults;
+  double trace_sample = 0;               // fraction of client requests traced (0: no trace)
 };
 
 }  // namespace archsim

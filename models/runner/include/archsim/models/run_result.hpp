@@ -10,6 +10,7 @@
 #include "archsim/core/sim_time.hpp"
 #include "archsim/core/windowed_series.hpp"
 #include "archsim/models/request.hpp"
+#include "archsim/models/trace_recorder.hpp"
 
 namespace archsim {
 
@@ -66,6 +67,8 @@ struct RunResult {
   std::uint64_t peak_requests_in_use = 0;
   std::vector<ComponentResult> components;
   std::vector<FaultRecord> faults;  // in firing order
+  std::vector<TraceSpan> trace;     // sampled request spans (RunOptions::trace_sample); not fingerprinted
+  std::vector<std::string> operations;  // op index -> name, for the spans
 };
 
 // A stable 64-bit hash (hex) of every reported figure, in a fixed order.
