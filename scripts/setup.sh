@@ -31,7 +31,7 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing Python tools into .venv"
   "$VPY" -m pip install -q --upgrade pip
   "$VPY" -m pip install -q "scikit-build-core>=0.11" "pybind11>=3.0" "cmake>=3.25" ninja \
-    "numpy>=1.24" "pandas>=2.0" "pytest>=8" scipy matplotlib
+    "numpy>=1.24" "pandas>=2.0" "pyyaml>=6.0" "pytest>=8" scipy matplotlib
   "$VPY" -m pip install -q --no-build-isolation -Cbuild-dir=build/editable \
     -Ceditable.rebuild=true -Ceditable.verbose=false -e .
   rm -f .venv/.archsim-deps-*

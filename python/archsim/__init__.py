@@ -18,6 +18,7 @@ from .result import Result
 from .run import run
 from .workload import Burst, Closed, Open
 from . import analytic  # closed-form companions: sim.analytic.erlang_c(...)
+from .scenario import ScenarioError, load, loads
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,5 @@ __all__ = [
     "LogNormal", "Pareto", "HyperExp", "Mixture", "Empirical", "KeyChooser", "UniformKeys", "Zipf",
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
     "run", "Result", "Crash", "Slow", "RateLimit",
+    "load", "loads", "ScenarioError",
 ]

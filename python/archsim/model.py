@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Mapping, Sequence
@@ -70,6 +72,21 @@ def _placement(name: str, hosts, zones):
     return p
 
 
+def _recorded(method):
+    """Record a builder call's arguments, so a model can be written back as a scenario
+    (Model.to_yaml) and two models compared by what they describe (==)."""
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def recording(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        self._calls.append((method.__name__, dict(list(arguments.items())[1:])))
+        return result
+
+    return recording
+
+
 class Model:
     """An architecture: components, placement and network."""
 
@@ -88,8 +105,12 @@ class Model:
         self._hosts: list = []
         self._network = _core.NetworkSpec()
         self._links: list = []
+        self._calls: list = []      # (builder method, its arguments), in order
+        self.options: dict = {}     # run options: sim.run(m, **m.options)
+        self.slos: list = []        # service-level objectives (archsim.objective.Objective)
 
     # -- placement and network ------------------------------------------------
+    @_recorded
     def zone(self, name: str, region: str = "region-1") -> str:
         """Declare a zone in a region. Instances spread over the declared zones by default."""
         if any(z[0] == name for z in self._zones):
@@ -97,6 +118,7 @@ class Model:
         self._zones.append((name, region))
         return name
 
+    @_recorded
     def host(self, name: str, zone: str | None = None) -> str:
         """Declare a host; components placed on the same host cross no network."""
         if zone is None:
@@ -108,6 +130,7 @@ class Model:
         self._hosts.append((name, zone))
         return name
 
+    @_recorded
     def network(self, *, same_zone=0.0, cross_zone=0.0, cross_region=0.0, same_zone_loss=0.0,
                 cross_zone_loss=0.0, cross_region_loss=0.0, links: Sequence[Link] = ()) -> None:
         """One-way latency per level (distributions or durations) and loss probabilities.
@@ -141,6 +164,7 @@ class Model:
         self._names[name] = kind
         return ComponentRef(name, kind)
 
+    @_recorded
     def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
@@ -221,6 +245,7 @@ class Model:
             c.bulkhead = call.bulkhead
         return c
 
+    @_recorded
     def balancer(self, name: str, *, target, strategy: str = "round_robin", instances: int = 1,
                  hosts=None, zones=None) -> ComponentRef:
         """A load balancer over the instances of ``target``.
@@ -238,6 +263,7 @@ class Model:
         self._balancers.append(b)
         return ref
 
+    @_recorded
     def client(self, name: str, *, target, workload=None, keys: KeyChooser | None = None,
                mix: Mapping[str, float] | None = None, deadline=None, tenants: int = 1,
                strategy: str = "round_robin", hosts=None, zones=None) -> ComponentRef:
@@ -300,3 +326,52 @@ class Model:
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, components={list(self._names)})"
+
+    # -- scenario files: run options, SLOs, YAML, equality ---------------------------------
+    def run_options(self, *, duration=None, warmup=None, seed=None, until_requests=None, window=None,
+                    faults=None) -> None:
+        """Default options for a run of this model: ``sim.run(m, **m.options)``.
+
+        A scenario file's ``duration``, ``warmup``, ``seed``, ``until_requests``, ``window``
+        and ``faults`` land here. Only the options given are stored.
+        """
+        given = {"duration": duration, "warmup": warmup, "seed": seed, "until_requests": until_requests,
+                 "window": window, "faults": None if faults is None else list(faults)}
+        for key in ("duration", "warmup", "window"):
+            if given[key] is not None:
+                to_ns(given[key], key)
+        self.options.update({k: v for k, v in given.items() if v is not None})
+
+    def slo(self, component, **targets):
+        """Add a service-level objective: ``m.slo("web", p99="200ms", availability=0.999)``.
+
+        Targets: ``mean``, ``p50``, ``p90``, ``p99``, ``p999`` (latency upper bounds) and
+        ``availability`` (lower bound); ``op`` restricts it to one operation, ``name``
+        labels it. ``archsim run`` exits with 1 when one is violated.
+        """
+        from .objective import Objective
+
+        objective = Objective(target_name(component), **targets)
+        self.slos.append(objective)
+        return objective
+
+    def to_yaml(self, path=None) -> str:
+        """This model, its run options and SLOs as a scenario file (also written to ``path``
+        if given); ``archsim.load`` reads it back into an equal model."""
+        from .scenario import dump_yaml, to_data
+
+        text = dump_yaml(to_data(self))
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        return text
+
+    def __eq__(self, other) -> bool:
+        """Equal models describe the same architecture, run options and SLOs."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        from .scenario import to_data
+
+        return to_data(self) == to_data(other)
+
+    __hash__ = None  # mutable, compared by content
