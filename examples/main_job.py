@@ -1,7 +1,8 @@
-"""The README's main job: a three-tier architecture (balancer -> service -> database
-service) simulated for 10 simulated minutes, with its report printed.
+"""A three-tier architecture (balancer -> service -> database service) simulated for
+10 simulated minutes, with its report printed: the model the tutorial builds up to.
+(The README's main job is now the commerce scenario, scenarios/commerce.yaml.)
 
-    bash scripts/run-main.sh [--seed N]
+    .venv/bin/python examples/main_job.py [--seed N]
 """
 
 import argparse

@@ -470,6 +470,10 @@ def _override(cx: _Reader, root, text: str):
 def to_data(model: Model) -> dict:
     """The model (with its run options and SLOs) as plain data in the scenario format."""
     calls = model._calls
+    written = {args["name"] for m, args in calls if m in S.COMPONENTS}
+    missing = {n: k for n, k in model.components.items() if n not in written}
+    if missing:  # a builder method without a scenario description (and @_recorded)
+        raise ValueError(f"cannot write {missing} as a scenario: no scenario description for that kind")
     data: dict = {"name": model.name}
     for par in RUN_OPTIONS:
         if par.name in model.options:
