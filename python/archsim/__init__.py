@@ -9,12 +9,15 @@ from .distributions import (
     Const, Distribution, Empirical, Erlang, Exp, Gamma, HyperExp, KeyChooser, LogNormal, Mixture,
     Normal, Pareto, Uniform, UniformKeys, Zipf,
 )
-from .faults import Crash, Slow
+from .faults import (
+    CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
+)
 from .histogram import LatencyHistogram
 from .calls import Call, CircuitBreaker, Parallel, Retry
 from .model import ComponentRef, Link, Model
 from .rate_limit import RateLimit
 from .result import Result
+from .slo import SLO
 from .run import run
 from .workload import Burst, Closed, Open
 from . import analytic  # closed-form companions: sim.analytic.erlang_c(...)
@@ -28,4 +31,5 @@ __all__ = [
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
     "run", "Result", "Crash", "Slow", "RateLimit",
     "load", "loads", "ScenarioError",
+    "SLO", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
 ]

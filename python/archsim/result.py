@@ -17,8 +17,9 @@ _PERCENTILES = (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9))
 class Result:
     """Every figure of one run. Latencies are in seconds, rates per second."""
 
-    def __init__(self, raw, model_name: str):
+    def __init__(self, raw, model_name: str, slos=()):
         self._raw = raw
+        self._slos = list(slos)
         self.model = model_name
         self.seed = raw.seed
         self.events = raw.events
@@ -81,6 +82,7 @@ class Result:
             row[f"errors_{k}"] = v
         row["calls"] = calls
         row["retries"] = retries
+        row["corrupted"] = sum(o.corrupted for o in ops)
         # Attempts per logical call made to dependencies (1 = no retries).
         row["amplification"] = calls / (calls - retries) if calls > retries else float("nan")
         if op_label == "all":
@@ -136,13 +138,14 @@ class Result:
         return row["littles_L"], row["littles_lambda_W"]
 
     def timeseries(self, name: str, metric: str = "throughput", window=None, op: str | None = None) -> pd.Series:
-        """A metric per time window: throughput, errors, error_rate, mean, p50, p90, p99, p999.
+        """A metric per time window: throughput, errors, error_rate, availability (successful /
+        finished in the window), mean, p50, p90, p99, p999.
 
         ``window`` (a multiple of the run's window) coarsens the series.
         """
         from ._units import to_ns
 
-        known = ("throughput", "errors", "error_rate", "mean") + tuple(dict(_PERCENTILES))
+        known = ("throughput", "errors", "error_rate", "availability", "mean") + tuple(dict(_PERCENTILES))
         if metric not in known:
             raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: {', '.join(known)}")
         base = self._raw.window_ns
@@ -173,7 +176,9 @@ class Result:
         index = pd.Index(np.arange(groups) * width, name="time_s")
         metrics = {"throughput": completed / width, "errors": errors,
                    "error_rate": np.divide(errors, completed + errors, out=np.zeros(groups),
-                                           where=(completed + errors) > 0)}
+                                           where=(completed + errors) > 0),
+                   "availability": np.divide(completed, completed + errors, out=np.full(groups, np.nan),
+                                             where=(completed + errors) > 0)}
         if metric in metrics:
             values = metrics[metric]
         else:  # mean and percentiles
@@ -187,13 +192,159 @@ class Result:
 
     @property
     def faults(self) -> pd.DataFrame:
-        """The fault log: kind, target instance, start and end (s; NaN if still active at the
-        end of the run), and the requests a crash failed."""
+        """The fault log: kind, target (an instance, or "a | b" between two groups of sites),
+        start and end (s; NaN if still active at the end of the run), the requests a crash
+        failed, and what the fault affected while active (requests failed or refused, served
+        slowly, responses changed, messages lost or delayed)."""
         return pd.DataFrame(
             [{"kind": f.kind, "target": f.target, "start": f.start / 1e9,
-              "end": f.end / 1e9 if f.end >= 0 else float("nan"), "failed_requests": f.failed_requests}
+              "end": f.end / 1e9 if f.end >= 0 else float("nan"), "failed_requests": f.failed_requests,
+              "affected": f.affected}
              for f in self._raw.faults],
-            columns=["kind", "target", "start", "end", "failed_requests"])
+            columns=["kind", "target", "start", "end", "failed_requests", "affected"])
+
+    # -- availability, uptime, SLOs, recovery (docs/guide/slo.md) --------------
+    def requests(self, name: str | None = None) -> pd.DataFrame:
+        """Request-level availability per client (or ``name``) and operation: requests
+        offered (sent after the warm-up), successful, failed, unfinished when the run ended,
+        and availability = successful / offered."""
+        rows = []
+        for comp in self._raw.components:
+            if (name is None and comp.kind != "client") or (name is not None and comp.name != name):
+                continue
+            for o in comp.ops:
+                if not o.arrivals:
+                    continue
+                failed = sum(o.errors.values())
+                rows.append({"component": comp.name, "op": o.op, "offered": o.arrivals, "successful": o.completed,
+                             "failed": failed, "unfinished": o.arrivals - o.finished_all,
+                             "availability": o.completed / o.arrivals})
+        if name is not None:
+            self._component(name)
+        return pd.DataFrame(rows, columns=["component", "op", "offered", "successful", "failed", "unfinished",
+                                           "availability"])
+
+    def uptime(self, name: str | None = None) -> pd.DataFrame:
+        """Per service instance (of ``name``, or all): seconds down during the measured
+        window (under a crash or a random crash; overlapping crashes count once) and
+        uptime = 1 - down / measured."""
+        start, end = self._raw.measured_from, self._raw.measured_to
+        down: dict[str, list[tuple[int, int]]] = {}
+        for f in self._raw.faults:
+            if f.kind in ("crash", "random_crash"):
+                down.setdefault(f.target, []).append((max(f.start, start), min(f.end if f.end >= 0 else end, end)))
+        rows = []
+        for comp in self._raw.components:
+            if comp.kind != "service" or (name is not None and comp.name != name):
+                continue
+            for inst in comp.instances:
+                total, reach = 0, start
+                for a, b in sorted(down.get(inst.name, [])):  # union of the intervals
+                    a = max(a, reach)
+                    if b > a:
+                        total += b - a
+                        reach = b
+                span = end - start
+                rows.append({"component": comp.name, "instance": inst.name, "down_s": total / 1e9,
+                             "uptime": 1 - total / span if span > 0 else float("nan")})
+        if name is not None and not rows:
+            self._component(name)
+        return pd.DataFrame(rows, columns=["component", "instance", "down_s", "uptime"])
+
+    @property
+    def slos(self) -> pd.DataFrame:
+        """The verdict on each SLO given to ``run(slos=...)``: compliance, met, error budget
+        consumed (1 = all of it), the highest burn rate over its windows."""
+        return pd.DataFrame([s.evaluate(self) for s in self._slos])
+
+    @property
+    def slos_met(self) -> bool:
+        """True when every SLO given to ``run`` is met (and when there are none)."""
+        return all(s.evaluate(self)["met"] for s in self._slos)
+
+    def slo_series(self, slo) -> pd.DataFrame:
+        """Per compliance window of ``slo`` (an SLO, or the name of one given to run):
+        good and valid events, compliance, burn rate, met."""
+        return self._slo(slo).series(self)
+
+    def _slo(self, slo):
+        from .slo import SLO
+
+        if isinstance(slo, SLO):
+            return slo
+        for s in self._slos:
+            if s.name == slo:
+                return s
+        raise KeyError(f"no SLO named {slo!r}; this run has: {[s.name for s in self._slos]}")
+
+    def recovery(self, name: str, window=None, tolerance: float = 0.1, hold: int = 3,
+                 op: str | None = None) -> pd.DataFrame:
+        """How long ``name`` took to recover after each fault ended: the time from the
+        fault's end to the start of the first of ``hold`` consecutive windows in which
+        throughput is within ``tolerance`` (10 %) of its level before the fault and p99
+        latency is at most (1 + tolerance) times it; NaN and status "did not recover"
+        when that never happens before the end of the run. The level before the fault
+        is measured over the complete windows between the warm-up and the fault's start."""
+        from ._units import to_ns
+
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 < tolerance < 1:
+            raise ValueError(f"recovery: tolerance must be in (0, 1), got {tolerance!r}")
+        if isinstance(hold, bool) or not isinstance(hold, int) or hold < 1:
+            raise ValueError(f"recovery: hold must be an integer >= 1, got {hold!r}")
+        width = to_ns(window, "window") if window is not None else self._raw.window_ns
+        tput = self.timeseries(name, "throughput", window=window, op=op)
+        p99 = self.timeseries(name, "p99", window=window, op=op)
+        hists = self._window_histograms(name, op, width)
+        starts = np.rint(tput.index.to_numpy() * 1e9).astype(np.int64)
+        rows = []
+        for f in self._raw.faults:
+            row = {"kind": f.kind, "target": f.target, "start": f.start / 1e9,
+                   "end": f.end / 1e9 if f.end >= 0 else float("nan")}
+            before = (starts >= self._raw.measured_from) & (starts + width <= f.start)
+            if f.end < 0:
+                row.update(baseline_throughput=float("nan"), baseline_p99=float("nan"), recovery_s=float("nan"),
+                           status="still active")
+                rows.append(row)
+                continue
+            if not before.any():
+                row.update(baseline_throughput=float("nan"), baseline_p99=float("nan"), recovery_s=float("nan"),
+                           status="no baseline")
+                rows.append(row)
+                continue
+            base_t = float(tput[before].mean())
+            merged = None  # the window histograms' precision
+            for i in np.flatnonzero(before):
+                h = hists.get(int(starts[i] // width))
+                if h is not None and merged is None:
+                    merged = _copy_hist(h)
+                elif h is not None:
+                    merged.merge(h)
+            base_p = merged.percentile(99) / 1e9 if merged is not None else float("nan")
+            ok = ((np.abs(tput.to_numpy() - base_t) <= tolerance * base_t)
+                  & (p99.reindex(tput.index).to_numpy() <= (1 + tolerance) * base_p)
+                  & (starts + width <= self._raw.measured_to))
+            after = np.flatnonzero(starts >= f.end)
+            recovered = next((i for i in after if i + hold <= len(ok) and ok[i:i + hold].all()), None)
+            row.update(baseline_throughput=base_t, baseline_p99=base_p,
+                       recovery_s=(starts[recovered] - f.end) / 1e9 if recovered is not None else float("nan"),
+                       status="recovered" if recovered is not None else "did not recover")
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["kind", "target", "start", "end", "baseline_throughput", "baseline_p99",
+                                           "recovery_s", "status"])
+
+    def _window_histograms(self, name: str, op: str | None, width: int) -> dict:
+        """Latency histograms of ``name`` merged into windows of ``width`` ns, by window index."""
+        factor = width // self._raw.window_ns
+        out: dict = {}
+        for o in self._ops(name, op):
+            for i, (_, _, h) in enumerate(o.windows):
+                if h.count:
+                    g = i // factor
+                    if g in out:
+                        out[g].merge(h)
+                    else:
+                        out[g] = _copy_hist(h)
+        return out
 
     # -- identity and export --------------------------------------------------
     def fingerprint(self) -> str:

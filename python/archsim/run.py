@@ -12,6 +12,7 @@ from ._units import to_ns
 from .faults import Fault
 from .model import Model
 from .result import Result
+from .slo import SLO
 
 __all__ = ["run"]
 
@@ -45,14 +46,16 @@ class _ProgressBar:
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
         window="1s", progress: bool | None = None, max_events: int | None = None, faults=(),
-        trace: float | None = None) -> Result:
+        trace: float | None = None, slos=()) -> Result:
     """Simulate ``model`` and return its Result.
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
     client requests complete (one of the two is required). warmup: requests arriving earlier
     are not measured. seed: the run's seed; same seed, same model -> identical results.
     window: width of the time-series windows. progress: a progress bar on stderr (default:
-    on a terminal). faults: ``Crash`` / ``Slow`` faults to inject; the log is ``Result.faults``.
+    on a terminal). faults: faults to inject (``Crash``, ``Slow``, ``RandomCrashes``, ``Partition``,
+    ...); the log is ``Result.faults``.
+    slos: ``SLO`` objectives judged on the result (``Result.slos``, ``Result.slos_met``).
     Ctrl-C ends the run early and returns what was simulated so far.
     trace: the fraction of client requests to trace, in (0, 1]; the spans are ``Result.trace``
     (an ``archsim.trace.Trace``; ``.write("out.json")`` for Perfetto).
@@ -84,13 +87,21 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     fault_specs = []
     for f in faults:
         if not isinstance(f, Fault):
-            raise ValueError(f"faults: expected archsim.Crash or archsim.Slow, got {f!r}")
+            raise ValueError(f"faults: expected a fault (archsim.Crash, Slow, RandomCrashes, DropResponses, "
+                             f"ErrorResponses, CorruptResponses, Partition, LinkLatency), got {f!r}")
         fault_specs.append(f._spec())
     opts.faults = fault_specs
     if trace is not None:
         if isinstance(trace, bool) or not isinstance(trace, (int, float)) or not 0 < trace <= 1:
             raise ValueError(f"trace must be a fraction of client requests in (0, 1], got {trace!r}")
         opts.trace_sample = float(trace)
+    slos = list(slos)
+    for s in slos:
+        if not isinstance(s, SLO):
+            raise ValueError(f"slos: expected archsim.SLO objects, got {s!r}")
+        if s.component not in model.components:
+            raise ValueError(f"slos: SLO {s.name!r} names component {s.component!r}, which is not in the model; "
+                             f"components: {', '.join(model.components)}")
     bar = _ProgressBar(progress)
     try:
         raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)
@@ -104,7 +115,7 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     elif raw.stop_reason == "cancelled":
         warnings.warn(f"run interrupted at {raw.measured_to / 1e9:g}s simulated; the result covers what ran",
                       RuntimeWarning, stacklevel=2)
-    result = Result(raw, model_name=model.name)
+    result = Result(raw, model_name=model.name, slos=slos)
     from .trace import Trace
 
     result.trace = Trace(raw, float(trace)) if trace is not None else None

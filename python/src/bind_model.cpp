@@ -113,13 +113,21 @@ void bind_model(py::module_& m) {
       .def_readwrite("target", &FaultSpec::target)
       .def_readwrite("at", &FaultSpec::at)
       .def_readwrite("duration", &FaultSpec::duration)
-      .def_readwrite("factor", &FaultSpec::factor);
+      .def_readwrite("factor", &FaultSpec::factor)
+      .def_readwrite("probability", &FaultSpec::probability)
+      .def_readwrite("mttf", &FaultSpec::mttf)
+      .def_readwrite("mttr", &FaultSpec::mttr)
+      .def_readwrite("sites_a", &FaultSpec::sites_a)
+      .def_readwrite("sites_b", &FaultSpec::sites_b)
+      .def_readwrite("one_way", &FaultSpec::one_way)
+      .def_readwrite("latency", &FaultSpec::latency);
   py::class_<FaultRecord>(m, "FaultRecord")
       .def_readonly("kind", &FaultRecord::kind)
       .def_readonly("target", &FaultRecord::target)
       .def_readonly("start", &FaultRecord::start)
       .def_readonly("end", &FaultRecord::end)
-      .def_readonly("failed_requests", &FaultRecord::failed_requests);
+      .def_readonly("failed_requests", &FaultRecord::failed_requests)
+      .def_readonly("affected", &FaultRecord::affected);
   py::class_<RunOptions>(m, "RunOptions")
       .def(py::init<>())
       .def_readwrite("duration", &RunOptions::duration)
@@ -146,6 +154,7 @@ void bind_model(py::module_& m) {
       .def_readonly("finished_all", &OpResult::finished_all)
       .def_readonly("calls_sent", &OpResult::calls_sent)
       .def_readonly("retries", &OpResult::retries)
+      .def_readonly("corrupted", &OpResult::corrupted)
       .def_property_readonly("window_ns", [](const OpResult& o) { return o.series.width(); })
       .def_property_readonly("windows", [](const OpResult& o) {
         py::list out;  // (completed, errors, latency histogram) per window

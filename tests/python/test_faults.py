@@ -25,9 +25,10 @@ def test_a_crash_refuses_arrivals_for_its_duration_and_the_log_records_it():
     r = sim.run(single(), duration="60s", seed=4, progress=False,
                 faults=[sim.Crash("db", at="20s", duration="10s")])
     log = r.faults
+    unavailable = r.component("db")["errors_unavailable"]
     assert log.to_dict("records") == [{"kind": "crash", "target": "db[0]", "start": 20.0, "end": 30.0,
-                                       "failed_requests": int(log.failed_requests[0])}]
-    refused = r.component("db")["errors_unavailable"] - int(log.failed_requests[0])
+                                       "failed_requests": int(log.failed_requests[0]), "affected": unavailable}]
+    refused = unavailable - int(log.failed_requests[0])
     expected = 200 * 10
     assert abs(refused - expected) < 5 * math.sqrt(expected)
     tput = r.timeseries("db", "throughput", window="5s")

@@ -30,10 +30,12 @@ void Balancer::handle(const Event& event) {
   const std::uint32_t parent = c.parent;
   const bool current = world_.requests[parent].id == c.parent_id;
   const ErrorKind error = c.error;
+  const bool corrupted = c.corrupted;
   world_.requests.release(slot);
   if (!current) return;
   Request& p = world_.requests[parent];
   p.error = error;
+  p.corrupted = corrupted;
   world_.signals.finished(*this, p.instance, p, world_.sim.now());
   world_.reply(*this, parent);
 }

@@ -111,7 +111,18 @@ std::uint32_t Network::zone_index(const std::string& name) const {
 }
 
 Transit Network::transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {
-  if (from_host == to_host || free_) return {0, false};
+  if (from_host == to_host) return {0, false};
+  if (faults_.any_active()) {
+    // The level's draws first, so an active fault does not shift the sender's stream.
+    Transit t = free_ ? Transit{0, false} : level_transit(from_host, to_host, rng);
+    faults_.apply(from_host, to_host, t.delay, t.lost);
+    return t;
+  }
+  if (free_) return {0, false};
+  return level_transit(from_host, to_host, rng);
+}
+
+Transit Network::level_transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {
   const std::uint32_t a = host_zone_[from_host], b = host_zone_[to_host];
   double seconds = 0;
   bool lost = false;

@@ -62,6 +62,9 @@ std::string fingerprint(const RunResult& r) {
       h.add(op.latency_sum_all);
       h.add(op.calls_sent);
       h.add(op.retries);
+      // Figures added after the first fingerprints were pinned are hashed only
+      // when non-zero, so runs that do not use them keep their fingerprints.
+      if (op.corrupted) h.add(op.corrupted);
       for (const auto& w : op.series.windows()) {
         h.add(w.completed);
         h.add(w.errors);
@@ -83,6 +86,7 @@ std::string fingerprint(const RunResult& r) {
     h.add(f.start);
     h.add(f.end);
     h.add(f.failed_requests);
+    h.add(f.affected);
   }
   return fmt::format("{:016x}", h.h);
 }

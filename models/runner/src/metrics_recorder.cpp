@@ -56,6 +56,7 @@ void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Req
   ++o.finished_all;
   if (r.error == ErrorKind::kNone) {
     ++o.completed;
+    if (r.corrupted) ++o.corrupted;
     o.latency.record(latency);
     o.series.record_success(now, latency);
   } else {

@@ -302,11 +302,11 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   }
 
   const SimTime run_end = options.duration;
-  FaultInjector faults(options.faults, world.components, run_end);
+  FaultInjector faults(options.faults, world.components, network, sim, run_end);
 
   // initialise
   recorder.initialise(sim);
-  faults.initialise(sim);
+  faults.initialise();
   for (auto& c : components) c->initialise();
 
   // run

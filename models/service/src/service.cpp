@@ -9,9 +9,11 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
     : Component(world, std::move(name), "service", std::move(hosts)),
       config_(std::move(config)),
       backoff_rng_(world.sim.stream(this->name() + "/backoff")) {
-  for (std::uint32_t i = 0; i < instances(); ++i)
+  for (std::uint32_t i = 0; i < instances(); ++i) {
     instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
-                                  world.sim.stream(instance_name(i) + "/errors"), {}, true, 1.0});
+                                  world.sim.stream(instance_name(i) + "/errors"),
+                                  world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, 1.0, {}, {}});
+  }
   for (const StepConfig& step : config_.steps) {
     auto& row = edges_.emplace_back();
     for (const CallConfig& call : step.calls) row.push_back(Edge{0, 0, 0, CircuitBreaker(call.policy.breaker)});
@@ -45,7 +47,14 @@ void Service::handle(const Event& event) {
     case kWorkDone: {
       if (!tag_current(event.payload) || world_.requests[slot].step == kFinishedStep) break;  // failed by a crash
       Request& r = world_.requests[slot];
-      if (config_.error_probability > 0 && instances_[r.instance].error_rng.bernoulli(config_.error_probability)) {
+      Instance& inst = instances_[r.instance];
+      if (config_.error_probability > 0 && inst.error_rng.bernoulli(config_.error_probability)) {
+        complete(slot, ErrorKind::kError);
+        break;
+      }
+      const double fault_error = inst.response_fault[static_cast<std::size_t>(ResponseFault::kError)];
+      if (fault_error > 0 && inst.fault_rng.bernoulli(fault_error)) {
+        ++inst.faults.errored;
         complete(slot, ErrorKind::kError);
         break;
       }
@@ -76,7 +85,8 @@ void Service::arrive(std::uint32_t slot) {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
-  } else if (!inst.up) {
+  } else if (inst.down > 0) {
+    ++inst.faults.refused;
     r.error = ErrorKind::kUnavailable;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
@@ -103,6 +113,7 @@ void Service::start(std::uint32_t slot) {
   world_.signals.started(*this, r.instance, r, now);
   const Distribution& d =
       r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
+  if (inst.slow_factor != 1.0) ++inst.faults.slowed;
   const double seconds = d.sample(inst.service_rng) * inst.slow_factor;
   world_.sim.schedule_in(static_cast<SimTime>(seconds * 1e9 + 0.5), handler(), kWorkDone, tag(slot));
 }
@@ -165,7 +176,7 @@ void Service::timed_out(std::uint64_t timer) {
   a.abandoned = true;  // the dependency still holds it; its late reply is dropped here
   attempt_settled(a, false);
   if (!parent_waits_for(a)) return;
-  attempt_ended(a.parent, a.call, a.attempt, a.backoff, ErrorKind::kTimeout);
+  attempt_ended(a.parent, a.call, a.attempt, a.backoff, ErrorKind::kTimeout, false);
 }
 
 void Service::attempt_settled(const Request& attempt, bool success) {
@@ -185,13 +196,14 @@ void Service::child_replied(std::uint32_t child) {
   const std::uint16_t call = c.call, attempt = c.attempt;
   const SimTime backoff = c.backoff;
   const ErrorKind error = c.error;
+  const bool corrupted = c.corrupted;
   world_.requests.release(child);
   if (!current) return;  // timed out, or a late reply to a step already decided
-  attempt_ended(parent, call, attempt, backoff, error);
+  attempt_ended(parent, call, attempt, backoff, error, corrupted);
 }
 
 void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
-                            ErrorKind error) {
+                            ErrorKind error, bool corrupted) {
   const std::uint16_t step = world_.requests[parent].step;
   if (error != ErrorKind::kNone) {
     const CallConfig& cc = config_.steps[step].calls[call];
@@ -216,6 +228,7 @@ void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint1
   --p.outstanding;
   if (error == ErrorKind::kNone) {
     ++p.succeeded;
+    p.corrupted = p.corrupted || corrupted;  // bad data from a dependency spoils the response
   } else {
     ++p.failed;
     if (p.child_error == ErrorKind::kNone) p.child_error = error;
@@ -240,8 +253,7 @@ void Service::release_worker(Instance& inst, const Request& r) {
 
 std::uint64_t Service::crash(std::uint32_t i) {
   Instance& inst = instances_[i];
-  if (!inst.up) return 0;
-  inst.up = false;
+  if (inst.down++ > 0) return 0;  // already down
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> failed(inst.queue.begin(), inst.queue.end());
   failed.insert(failed.end(), inst.active.begin(), inst.active.end());
@@ -260,7 +272,25 @@ std::uint64_t Service::crash(std::uint32_t i) {
   return failed.size();
 }
 
-void Service::restart(std::uint32_t i) { instances_[i].up = true; }
+void Service::restart(std::uint32_t i) {
+  if (instances_[i].down > 0) --instances_[i].down;
+}
+
+void Service::set_response_fault(std::uint32_t i, ResponseFault kind, double probability) {
+  instances_[i].response_fault[static_cast<std::size_t>(kind)] = probability;
+}
+
+void Service::fault_response(Instance& inst, Request& r) {
+  const double drop = inst.response_fault[static_cast<std::size_t>(ResponseFault::kDrop)];
+  const double corrupt = inst.response_fault[static_cast<std::size_t>(ResponseFault::kCorrupt)];
+  if (drop > 0 && inst.fault_rng.bernoulli(drop)) {
+    ++inst.faults.dropped;
+    r.error = ErrorKind::kDropped;  // the work was done; the caller never hears of it
+  } else if (corrupt > 0 && inst.fault_rng.bernoulli(corrupt)) {
+    ++inst.faults.corrupted;
+    r.corrupted = true;
+  }
+}
 
 void Service::set_slow_factor(std::uint32_t i, double factor) { instances_[i].slow_factor = factor; }
 
@@ -272,6 +302,7 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
   Instance& inst = instances_[i];
+  if (error == ErrorKind::kNone) fault_response(inst, r);
   release_worker(inst, r);
   world_.signals.busy(*this, i, inst.busy, now);
   start_next(i);

@@ -85,10 +85,12 @@ void Client::replied(std::uint32_t child) {
   picker_->replied(c.instance);
   const std::uint32_t root = c.parent;
   const ErrorKind error = c.error;
+  const bool corrupted = c.corrupted;
   world_.requests.release(child);
   Request& r = world_.requests[root];
   const SimTime now = world_.sim.now();
   r.error = error == ErrorKind::kNone && now > r.deadline ? ErrorKind::kTimeout : error;
+  r.corrupted = corrupted;
   world_.signals.finished(*this, 0, r, now);
   const std::uint32_t user = r.user;
   world_.requests.release(root);

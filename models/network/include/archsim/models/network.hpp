@@ -12,6 +12,7 @@
 #include "archsim/core/distribution.hpp"
 #include "archsim/core/rng.hpp"
 #include "archsim/core/sim_time.hpp"
+#include "archsim/models/link_faults.hpp"
 
 namespace archsim {
 
@@ -46,6 +47,8 @@ class Network {
   explicit Network(const NetworkSpec& spec);
 
   Transit transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const;
+  // Partitions and extra latency, switched on and off during a run.
+  LinkFaults& faults() { return faults_; }
   std::uint32_t host_index(const std::string& name) const;  // throws if unknown
   std::uint32_t zone_index(const std::string& name) const;  // throws if unknown
   std::uint32_t host_zone(std::uint32_t host) const { return host_zone_[host]; }
@@ -54,6 +57,8 @@ class Network {
   std::uint32_t add_host(const std::string& name, std::uint32_t zone);
   const std::string& host_name(std::uint32_t h) const { return hosts_[h]; }
   const std::string& zone_name(std::uint32_t z) const { return zones_[z]; }
+  const std::string& zone_region(std::uint32_t z) const { return zone_region_[z]; }
+  std::size_t host_count() const { return hosts_.size(); }
   // Mean one-way latency between two hosts along their route, seconds.
   double mean_latency(std::uint32_t from_host, std::uint32_t to_host) const;
   // Zone names along the route (inclusive), for docs and tests.
@@ -65,6 +70,8 @@ class Network {
     double loss;
     bool zero;  // Const(0) and lossless: skip the draw
   };
+  Transit level_transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const;
+
   std::vector<std::string> zones_, zone_region_, hosts_;
   std::vector<std::uint32_t> host_zone_;
   Edge same_zone_;
@@ -72,6 +79,9 @@ class Network {
   std::vector<std::vector<std::uint32_t>> routes_;  // [from * zones + to] -> edge indices
   std::vector<std::vector<std::uint32_t>> route_zones_;
   bool free_ = true;  // every latency is zero and nothing is lost
+  // Mutable: an active fault counts the messages it affects and draws from its
+  // own stream as they pass; the routes and levels never change.
+  mutable LinkFaults faults_;
 };
 
 }  // namespace archsim

@@ -47,6 +47,7 @@ struct Request {
   ErrorKind child_error = ErrorKind::kNone;  // first failure among the current step's children
   bool abandoned = false;            // the caller timed out: its reply, when it comes, is ignored
   bool not_sent = false;             // refused by the caller's own breaker or bulkhead
+  bool corrupted = false;            // a success whose data a response fault corrupted (here or downstream)
 };
 
 class RequestPool {

@@ -87,14 +87,22 @@ struct ModelSpec {
   std::vector<ClientSpec> clients;
 };
 
-// A fault scheduled in a run. Targets a service instance ("db[0]") or all of
-// a service's instances ("db").
+// A fault in a run. Service faults target an instance ("db[0]") or every
+// instance of a service ("db"); network faults name two groups of sites, each
+// a zone, region, host, component or instance.
 struct FaultSpec {
-  std::string kind;          // crash | slow
-  std::string target;
+  // crash | slow | drop_responses | error_responses | corrupt_responses |
+  // random_crashes | partition | link_latency
+  std::string kind;
+  std::string target;           // service faults
   SimTime at = 0;
   SimTime duration = kTimeMax;  // kTimeMax: until the end of the run
   double factor = 1;            // slow: service-time multiplier
+  double probability = 0;       // *_responses: chance per response
+  Distribution mttf, mttr;      // random_crashes: time to failure, time to repair (seconds)
+  std::vector<std::string> sites_a, sites_b;  // partition, link_latency
+  bool one_way = false;         // partition: only messages from a to b are lost
+  Distribution latency;         // link_latency: extra one-way delay (seconds)
 };
 
 struct RunOptions {

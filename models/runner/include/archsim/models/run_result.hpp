@@ -24,6 +24,7 @@ struct OpResult {
   std::uint64_t finished_all = 0;
   std::uint64_t calls_sent = 0;  // attempts this component sent to dependencies for these requests
   std::uint64_t retries = 0;     // of which retries
+  std::uint64_t corrupted = 0;   // successes whose response carried corrupted data
   WindowedSeries series;
   std::uint64_t error_count() const {
     std::uint64_t n = 0;
@@ -51,9 +52,14 @@ struct ComponentResult {
 
 // One entry of the fault log: what fired, when, and what it affected.
 struct FaultRecord {
-  std::string kind, target;      // target: one instance, e.g. "db[0]"
+  std::string kind, target;      // target: one instance ("db[0]"), or "a | b" for a network fault
   SimTime start = 0, end = -1;   // end -1: still active when the run ended
   std::uint64_t failed_requests = 0;  // crash: queued and in-service requests lost
+  // Requests or messages it changed while active: a crash, requests failed and
+  // arrivals refused; slow, requests served slowly; a response fault, responses
+  // dropped, failed or corrupted; a partition, messages lost; link latency,
+  // messages delayed.
+  std::uint64_t affected = 0;
 };
 
 struct RunResult {

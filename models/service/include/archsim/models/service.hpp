@@ -4,6 +4,7 @@
 // a sequence of steps; each step is one call or several in parallel that
 // waits for all, the first, or k of n replies. A worker is held from the start
 // of service until the last step completes (a thread blocked on its calls).
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -46,6 +47,15 @@ struct ServiceConfig {
   SimTime max_queue_time = kTimeMax;  // load shedding: waited longer -> "rejected" when a worker frees
 };
 
+// What faults did to one instance, for the fault log.
+struct InstanceFaultCounts {
+  std::uint64_t refused = 0;  // arrivals refused while it was down
+  std::uint64_t slowed = 0;   // requests served with a slow factor
+  std::uint64_t dropped = 0, errored = 0, corrupted = 0;  // responses a response fault changed
+};
+
+enum class ResponseFault : std::uint8_t { kDrop, kError, kCorrupt };
+
 class Service final : public Component {
  public:
   Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config);
@@ -53,10 +63,17 @@ class Service final : public Component {
 
   // Faults. A crash fails the instance's queued and in-service requests with
   // "unavailable" (the fault log gets their number) and refuses arrivals until
-  // restart(). A slow factor multiplies service times drawn from now on.
+  // restart(); crashes nest (a scheduled and a random crash may overlap), the
+  // instance is up again when each has restarted. A slow factor multiplies
+  // service times drawn from now on. A response fault, with its probability,
+  // loses a successful response on its way back ("dropped" at the caller),
+  // fails the request with "error" after its service time, or marks the
+  // response corrupted (a success carrying bad data); probability 0 ends it.
   std::uint64_t crash(std::uint32_t instance);
   void restart(std::uint32_t instance);
   void set_slow_factor(std::uint32_t instance, double factor);
+  void set_response_fault(std::uint32_t instance, ResponseFault kind, double probability);
+  const InstanceFaultCounts& fault_counts(std::uint32_t instance) const { return instances_[instance].faults; }
   void connect() override;
   void handle(const Event& event) override;
 
@@ -79,9 +96,12 @@ class Service final : public Component {
     std::deque<std::uint32_t> queue;  // waiting request slots, FIFO
     Rng service_rng;
     Rng error_rng;
+    Rng fault_rng;                      // response faults
     std::vector<std::uint32_t> active;  // requests holding a worker (in service or waiting on calls)
-    bool up = true;
+    std::uint32_t down = 0;             // crashes in effect; up when 0
     double slow_factor = 1.0;
+    std::array<double, 3> response_fault{};  // probability by ResponseFault
+    InstanceFaultCounts faults;
   };
   struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead
     std::uint64_t first_attempts = 0, retries = 0;
@@ -100,7 +120,9 @@ class Service final : public Component {
   // An attempt of call `call` of the parent's current step ended with `error`:
   // retry it, or count it towards the step's outcome.
   void attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
-                     ErrorKind error);
+                     ErrorKind error, bool corrupted);
+  // Applies an active drop or corrupt response fault to a successful reply.
+  void fault_response(Instance& inst, Request& r);
   bool parent_waits_for(const Request& child) const;
   // An attempt that went out has ended (reply or timeout): free its bulkhead
   // slot and tell the breaker.
