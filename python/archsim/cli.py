@@ -117,7 +117,7 @@ def _run(args) -> int:
     except ValueError as e:
         print(f"{args.scenario}: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    verdicts = [v for o in model.slos for v in o.evaluate(result)]
+    verdicts = [s.evaluate(result) for s in model.slos]
     try:
         if args.json:
             data = result.to_dict()
@@ -131,7 +131,7 @@ def _run(args) -> int:
     except OSError as e:
         print(f"archsim: cannot write: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    violated = [v for v in verdicts if not v["ok"]]
+    violated = [v for v in verdicts if not v["met"]]
     if not args.quiet:
         print(result.report())
         if verdicts:
@@ -150,23 +150,22 @@ def _json_default(v):
     raise TypeError(f"cannot write {type(v).__name__} as JSON")
 
 
-def _figure(metric: str, value: float) -> str:
-    if math.isnan(value):
-        return "-"
-    if metric == "availability":
-        return f"{value:.3%}"
-    return f"{value * 1e3:.2f}ms" if value < 1 else f"{value:.3f}s"
+def _percent(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:.3%}"
 
 
 def slo_report(verdicts: list[dict]) -> str:
-    """The SLO verdicts as a table, and a closing line saying how many were met."""
-    lines = [f"{'SLO':<28}{'metric':<14}{'target':>12}{'measured':>12}  verdict", "-" * 74]
+    """The SLO verdicts (``SLO.evaluate``) as a table, and a line saying how many were met."""
+    width = max([len(v["slo"]) for v in verdicts] + [3]) + 2
+    lines = [f"{'SLO':<{width}}{'objective':>10}{'compliance':>12}{'budget used':>13}{'max burn':>10}  verdict",
+             "-" * (width + 54)]
     for v in verdicts:
-        bound = ">=" if v["metric"] == "availability" else "<="
-        lines.append(f"{v['objective']:<28}{v['metric']:<14}{bound + ' ' + _figure(v['metric'], v['target']):>12}"
-                     f"{_figure(v['metric'], v['measured']):>12}  {'ok' if v['ok'] else 'VIOLATED'}")
-    bad = sum(not v["ok"] for v in verdicts)
-    lines.append(f"{len(verdicts) - bad} of {len(verdicts)} SLO targets met" + (f"; {bad} violated" if bad else ""))
+        budget = "-" if math.isnan(v["budget_consumed"]) else f"{v['budget_consumed']:.0%}"
+        burn = "-" if math.isnan(v["max_burn_rate"]) else f"{v['max_burn_rate']:.2f}"
+        lines.append(f"{v['slo']:<{width}}{_percent(v['objective']):>10}{_percent(v['compliance']):>12}"
+                     f"{budget:>13}{burn:>10}  {'met' if v['met'] else 'VIOLATED'}")
+    bad = sum(not v["met"] for v in verdicts)
+    lines.append(f"{len(verdicts) - bad} of {len(verdicts)} SLOs met" + (f"; {bad} violated" if bad else ""))
     return "\n".join(lines)
 
 
@@ -214,7 +213,7 @@ def _sweep(args) -> int:
         for i in range(args.seeds):
             options = dict(model.options, seed=(base_seed + i) % 2**64)
             result = run(model, **options, progress=False if args.quiet else None)
-            verdicts = [v for o in model.slos for v in o.evaluate(result)]
+            verdicts = [s.evaluate(result) for s in model.slos]
             row = {path: v for (path, _), v in zip(axes, point)}
             row["seed"] = options["seed"]
             summary = result.summary()
@@ -223,7 +222,7 @@ def _sweep(args) -> int:
                 row[f"{prefix}throughput"] = r["throughput"]
                 row[f"{prefix}p99_ms"] = r["p99"] * 1e3
                 row[f"{prefix}availability"] = r["availability"]
-            row["slo_met"] = all(v["ok"] for v in verdicts)
+            row["slo_met"] = all(v["met"] for v in verdicts)
             rows.append(row)
     table = pd.DataFrame(rows)
     if args.csv:

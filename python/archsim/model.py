@@ -107,7 +107,6 @@ class Model:
         self._links: list = []
         self._calls: list = []      # (builder method, its arguments), in order
         self.options: dict = {}     # run options: sim.run(m, **m.options)
-        self.slos: list = []        # service-level objectives (archsim.objective.Objective)
 
     # -- placement and network ------------------------------------------------
     @_recorded
@@ -329,30 +328,34 @@ class Model:
 
     # -- scenario files: run options, SLOs, YAML, equality ---------------------------------
     def run_options(self, *, duration=None, warmup=None, seed=None, until_requests=None, window=None,
-                    faults=None) -> None:
+                    faults=None, slos=None) -> None:
         """Default options for a run of this model: ``sim.run(m, **m.options)``.
 
-        A scenario file's ``duration``, ``warmup``, ``seed``, ``until_requests``, ``window``
-        and ``faults`` land here. Only the options given are stored.
+        A scenario file's ``duration``, ``warmup``, ``seed``, ``until_requests``, ``window``,
+        ``faults`` and ``slo`` land here. Only the options given are stored.
         """
         given = {"duration": duration, "warmup": warmup, "seed": seed, "until_requests": until_requests,
-                 "window": window, "faults": None if faults is None else list(faults)}
+                 "window": window, "faults": None if faults is None else list(faults),
+                 "slos": None if slos is None else list(slos)}
         for key in ("duration", "warmup", "window"):
             if given[key] is not None:
                 to_ns(given[key], key)
         self.options.update({k: v for k, v in given.items() if v is not None})
 
-    def slo(self, component, **targets):
-        """Add a service-level objective: ``m.slo("web", p99="200ms", availability=0.999)``.
+    @property
+    def slos(self) -> list:
+        """The service-level objectives of this model's runs (``options["slos"]``)."""
+        return self.options.get("slos", [])
 
-        Targets: ``mean``, ``p50``, ``p90``, ``p99``, ``p999`` (latency upper bounds) and
-        ``availability`` (lower bound); ``op`` restricts it to one operation, ``name``
-        labels it. ``archsim run`` exits with 1 when one is violated.
+    def slo(self, component, **objective):
+        """Add a service-level objective, judged by ``sim.run(m, **m.options)``:
+        ``m.slo("web", availability=0.999)``, ``m.slo("web", percentile=99, threshold="200ms")``.
+        The arguments are those of ``archsim.SLO``; ``archsim run`` exits with 1 when one is violated.
         """
-        from .objective import Objective
+        from .slo import SLO
 
-        objective = Objective(target_name(component), **targets)
-        self.slos.append(objective)
+        objective = SLO(component, **objective)
+        self.options.setdefault("slos", []).append(objective)
         return objective
 
     def to_yaml(self, path=None) -> str:

@@ -20,7 +20,6 @@ import yaml
 
 from . import schema as S
 from .model import Model
-from .objective import LATENCY_METRICS, Objective
 
 __all__ = ["load", "loads", "ScenarioError", "ScenarioProblem", "SCENARIO", "OBJECTIVE", "to_data", "dump_yaml"]
 
@@ -29,20 +28,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Nodes read from one file, counted: aliases can make a small file expand to a huge tree.
 MAX_NODES = 200_000
 
-OBJECTIVE = S.TypeDesc(
-    "slo", "A service-level objective: latency upper bounds and an availability lower bound for one component "
-           "(and optionally one operation), over the measured window. A violated objective makes "
-           "`archsim run` exit with 1.",
-    [S.Param("component", S.Ref("component"), "the component measured"),
-     S.Param("op", S.Optional(S.Str(), "all operations"), "operation", None),
-     *[S.Param(m, S.Optional(S.Duration(positive=True), "no target"), f"{label} latency at most this", None, "s")
-       for m, label in LATENCY_METRICS.items()],
-     S.Param("availability", S.Optional(S.Number(0, 1, low_open=True), "no target"),
-             "successful / finished requests at least this", None),
-     S.Param("name", S.Optional(S.Str(), "component/op"), "label in reports", None)],
-    build=Objective, cls=Objective,
-    read=lambda o: {"component": o.component, "op": o.op, **{m: getattr(o, m) for m in LATENCY_METRICS},
-                    "availability": o.availability, "name": o.name})
+OBJECTIVE = S.SLO_DESC
 
 RUN_OPTIONS = [
     S.Param("duration", S.Optional(S.Duration(positive=True), "give until_requests"), "simulated time to run",
@@ -53,6 +39,7 @@ RUN_OPTIONS = [
             "stop after this many client requests complete", None),
     S.Param("window", S.Optional(S.Duration(positive=True), "1s"), "width of the time-series windows", None, "s"),
     S.Param("faults", S.ListOf(S.FAULT), "faults injected into the run", []),
+    S.Param("slo", S.ListOf(S.Record(OBJECTIVE)), "service-level objectives, judged on the result", []),
 ]
 
 class _ComponentsLabel(S.ValueType):
@@ -63,10 +50,12 @@ class _ComponentsLabel(S.ValueType):
         return "a mapping component name -> {kind: " + " | ".join(S.COMPONENTS) + ", its parameters}"
 
 
+# A scenario's key -> sim.run's keyword, where they differ.
+_RUN_KEYWORD = {"slo": "slos"}
+
 SCENARIO = S.TypeDesc("scenario", "The top level of a scenario file.", [
     S.Param("name", S.Str(), "the model's name", "model"),
     *RUN_OPTIONS,
-    S.Param("slo", S.ListOf(S.Record(OBJECTIVE)), "service-level objectives", []),
     S.Param("network", S.Record(S.NETWORK), "zones, hosts and latencies", {}),
     S.Param("components", _ComponentsLabel(), "the components, in order"),
 ])
@@ -297,13 +286,10 @@ def _read(cx: _Reader, root) -> Model | None:
         _read_network(cx, model, top["network"][1])
     if "components" in top:
         _read_components(cx, model, top["components"][1])
-    options = {p.name: param(p.name) for p in RUN_OPTIONS if p.name in top}
-    slos = param("slo")
-    if cx.problems or any(v is cx.FAILED for v in options.values()) or slos is cx.FAILED:
+    options = {_RUN_KEYWORD.get(p.name, p.name): param(p.name) for p in RUN_OPTIONS if p.name in top}
+    if cx.problems or any(v is cx.FAILED for v in options.values()):
         return None
     model.run_options(**{k: v for k, v in options.items() if v is not None and v != []})
-    for o in slos:
-        model.slos.append(o)
     _dry_run(cx, model, root, top)
     return model
 
@@ -476,10 +462,9 @@ def to_data(model: Model) -> dict:
         raise ValueError(f"cannot write {missing} as a scenario: no scenario description for that kind")
     data: dict = {"name": model.name}
     for par in RUN_OPTIONS:
-        if par.name in model.options:
-            data[par.name] = par.type.dump(model.options[par.name])
-    if model.slos:
-        data["slo"] = [OBJECTIVE.dump_params(o) for o in model.slos]
+        value = model.options.get(_RUN_KEYWORD.get(par.name, par.name))
+        if value is not None and value != []:
+            data[par.name] = par.type.dump(value)
     network: dict = {}
     zones = {a["name"]: a["region"] for m, a in calls if m == "zone"}
     hosts = {a["name"]: a["zone"] if a["zone"] is not None else next(iter(zones), "zone-a")

@@ -26,9 +26,12 @@ from . import _core
 from ._units import to_ns
 from . import distributions as dist
 from .calls import ERROR_KINDS, JITTERS, STRATEGIES, Call, CircuitBreaker, Parallel, Retry
-from .faults import Crash, Slow
+from .faults import (
+    CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
+)
 from .model import ComponentRef, Link
 from .rate_limit import RateLimit
+from .slo import SLO
 from .workload import Burst, Closed, Open
 
 __all__ = ["REQUIRED", "Param", "TypeDesc", "COMPONENTS", "SCENARIO", "NETWORK", "describe", "reference_markdown",
@@ -755,23 +758,95 @@ NETWORK = TypeDesc("network", "Zones in regions, hosts, one-way latency per leve
     Param("links", ListOf(Record(LINK)), "explicit links", []),
 ])
 
-# -- faults, objectives, run options --------------------------------------------------------
+# -- faults ----------------------------------------------------------------------------------
 INSTANCE = Ref("instance")
-INSTANCE.label = "a service or one of its instances, e.g. db[0]"
+INSTANCE.label = "a component or one of its instances, e.g. db[0]"
+SITES = ListOf(Ref("site"), 1, single_ok=True)
+SITES.label = "a site or a list of sites (zone, region, host, component or instance names)"
+
+
+class _TimeOrDistribution(ValueType):
+    """A duration (the mean of an exponential time) or a distribution used as given."""
+
+    label = "a duration (the mean of an exponential) or a distribution"
+
+    def load(self, cx, node, path):
+        return DISTRIBUTION.load(cx, node, path) if cx.is_mapping(node) else SECONDS.load(cx, node, path)
+
+    def dump(self, value):
+        if not isinstance(value, dist.Distribution):
+            return SECONDS.dump(value)
+        desc = DISTRIBUTION.desc_of(value)  # always tagged: a bare duration here means an exponential
+        return {desc.name: desc.dump_params(value)}
+
+
+def _window(f) -> dict:
+    return {"at": f.at_ns / 1e9, "duration": None if f.duration_ns is None else f.duration_ns / 1e9}
+
+
+WINDOW = [Param("at", SECONDS, "start", 0.0, "s"),
+          Param("duration", Optional(Duration(positive=True), "until the end of the run"), "how long it lasts",
+                None, "s")]
+
+
+def _response_fault(cls, doc):
+    return TypeDesc(cls.__name__, doc, [Param("target", INSTANCE, "component or instance"),
+                                        Param("probability", Number(0, 1, low_open=True), "chance per response",
+                                              0.1), *WINDOW],
+                    build=cls, cls=cls, read=lambda f: {"target": f.target, "probability": f.probability,
+                                                        **_window(f)})
+
+
 FAULT = Variant("fault", [
-    TypeDesc("Crash", "The instance crashes at `at` and restarts after `duration` (null: stays down).",
-             [Param("target", INSTANCE, "service or instance"), Param("at", SECONDS, "start", 0.0, "s"),
-              Param("duration", Optional(Duration(positive=True), "until the end"), "down time", None, "s")],
-             build=Crash, cls=Crash,
-             read=lambda f: {"target": f.target, "at": f.at_ns / 1e9,
-                             "duration": None if f.duration_ns is None else f.duration_ns / 1e9}),
+    TypeDesc("Crash", "The instance crashes at `at` and restarts after `duration` (null: stays down); its queued "
+                      "and in-service requests fail as unavailable.",
+             [Param("target", INSTANCE, "component or instance"), *WINDOW],
+             build=Crash, cls=Crash, read=lambda f: {"target": f.target, **_window(f)}),
     TypeDesc("Slow", "Service times are multiplied by `factor` from `at` for `duration`.",
-             [Param("target", INSTANCE, "service or instance"),
-              Param("factor", Number(0, 1e6, low_open=True), "service-time factor", 2.0),
-              Param("at", SECONDS, "start", 0.0, "s"),
-              Param("duration", Optional(Duration(positive=True), "until the end"), "length", None, "s")],
-             build=Slow, cls=Slow,
-             read=lambda f: {"target": f.target, "factor": f.factor, "at": f.at_ns / 1e9,
-                             "duration": None if f.duration_ns is None else f.duration_ns / 1e9}),
+             [Param("target", INSTANCE, "component or instance"),
+              Param("factor", Number(0, 1e6, low_open=True), "service-time factor", 2.0), *WINDOW],
+             build=Slow, cls=Slow, read=lambda f: {"target": f.target, "factor": f.factor, **_window(f)}),
+    _response_fault(DropResponses, "Each successful response is lost on its way back with `probability`."),
+    _response_fault(ErrorResponses, "Each request served fails with 'error' with `probability`."),
+    _response_fault(CorruptResponses, "Each successful response carries corrupted data with `probability`."),
+    TypeDesc("RandomCrashes", "Each instance alternates up (a time from `mttf`) and down (a time from `mttr`); "
+                              "new crashes start only within [at, at + duration).",
+             [Param("target", INSTANCE, "component or instance"),
+              Param("mttf", _TimeOrDistribution(), "time to failure", "1h", "s"),
+              Param("mttr", _TimeOrDistribution(), "time to repair", "1m", "s"), *WINDOW],
+             build=RandomCrashes, cls=RandomCrashes,
+             read=lambda f: {"target": f.target, "mttf": f.mttf, "mttr": f.mttr, **_window(f)}),
+    TypeDesc("Partition", "Messages between the sites of `a` and those of `b` are lost (only from a to b when "
+                          "`one_way`).",
+             [Param("a", SITES, "one side"), Param("b", SITES, "the other side"), *WINDOW,
+              Param("one_way", Bool(), "only messages from a to b are lost", False)],
+             build=Partition, cls=Partition,
+             read=lambda f: {"a": f.a, "b": f.b, "one_way": f.one_way, **_window(f)}),
+    TypeDesc("LinkLatency", "Messages between the sites of `a` and those of `b` take an extra `latency`.",
+             [Param("a", SITES, "one side"), Param("b", SITES, "the other side"),
+              Param("latency", DISTRIBUTION, "extra one-way latency", "10ms", "s"), *WINDOW],
+             build=LinkLatency, cls=LinkLatency,
+             read=lambda f: {"a": f.a, "b": f.b, "latency": f.latency, **_window(f)}),
 ])
-FAULT.label = "a fault ({Crash: {...}} or {Slow: {...}})"
+FAULT.label = "a fault ({Crash: {...}}, {Partition: {...}}, ...)"
+
+# -- service-level objectives -----------------------------------------------------------------
+SLO_DESC = TypeDesc(
+    "SLO", "A service-level objective on one component's requests: `availability`, or `percentile` and "
+           "`threshold` (p99 <= 200ms). A violated objective makes `archsim run` exit with 1.",
+    [Param("component", Ref("component"), "the component judged (a client, usually)"),
+     Param("availability", Optional(Number(0, 1, low_open=True), "a latency objective"),
+           "target share of successful requests, e.g. 0.999", None),
+     Param("percentile", Optional(Number(0, 100, low_open=True), "an availability objective"),
+           "latency percentile, e.g. 99", None),
+     Param("threshold", Optional(Duration(positive=True), "an availability objective"),
+           "that percentile's upper bound", None, "s"),
+     Param("window", Optional(Duration(positive=True), "the whole measured run"),
+           "compliance window: every complete window must meet it", None, "s"),
+     Param("op", Optional(Str(), "all operations"), "one operation only", None),
+     Param("name", Optional(Str(), "built from the others"), "label in reports", None)],
+    build=SLO, cls=SLO,
+    read=lambda o: {"component": o.component, "availability": o.availability, "percentile": o.percentile,
+                    "threshold": o.threshold, "window": o.window, "op": o.op,
+                    "name": None if o.name == SLO(o.component, o.availability, o.percentile, o.threshold,
+                                                  o.window, o.op).name else o.name})

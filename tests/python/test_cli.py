@@ -26,7 +26,8 @@ components:
   db: {kind: service, workers: 4, service_time: {Exp: 2ms}}
   web: {kind: client, target: db, workload: {Open: {rate: 300}}}
 slo:
-  - {component: web, p99: 100ms, availability: 0.99}
+  - {component: web, percentile: 99, threshold: 100ms}
+  - {component: web, availability: 0.99}
 """
 
 
@@ -42,11 +43,11 @@ def test_run_prints_the_report_and_slo_verdicts_and_exits_0(small, capsys):
     out = capsys.readouterr().out
     assert "model small  seed 2" in out
     assert "p99.9" in out and "avail" in out
-    assert "2 of 2 SLO targets met" in out
+    assert "2 of 2 SLOs met" in out and "web p99<=100ms" in out
 
 
 def test_a_violated_slo_exits_1(small, capsys):
-    assert main(["run", str(small), "--set", "slo[0].p99=1ms"]) == 1
+    assert main(["run", str(small), "--set", "slo[0].threshold=1ms"]) == 1
     out = capsys.readouterr().out
     assert "VIOLATED" in out and "1 violated" in out
 
@@ -68,7 +69,7 @@ def test_seed_json_csv_and_quiet(small, tmp_path, capsys):
     assert main(["run", str(small), "--seed", "5", "--json", str(j), "--csv", str(c), "--quiet"]) == 0
     assert capsys.readouterr().out == ""
     data = json.loads(j.read_text())
-    assert data["seed"] == 5 and len(data["slo"]) == 2 and all(v["ok"] for v in data["slo"])
+    assert data["seed"] == 5 and len(data["slo"]) == 2 and all(v["met"] for v in data["slo"])
     table = pd.read_csv(c)
     assert set(table.component) == {"db", "web"}
     main(["run", str(small), "--seed", "6", "--json", str(j), "-q"])
@@ -79,7 +80,7 @@ def test_validate_checks_many_files(small, tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text(SMALL.replace("target: db", "target: dv"))
     assert main(["validate", str(small)]) == 0
-    assert "ok (2 components, 1 SLOs)" in capsys.readouterr().out
+    assert "ok (2 components, 2 SLOs)" in capsys.readouterr().out
     assert main(["validate", str(small), str(bad)]) == 2
     out = capsys.readouterr().out
     assert "did you mean 'db'" in out and "small.yaml: ok" in out

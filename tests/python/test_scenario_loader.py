@@ -37,7 +37,8 @@ components:
     keys: {Zipf: {n: 1000, exponent: 0.9}}
     mix: {read: 0.9, write: 0.1}
 slo:
-  - {component: web, p99: 200ms, availability: 0.99}
+  - {component: web, percentile: 99, threshold: 200ms}
+  - {component: web, availability: 0.99, window: 5s}
 """
 
 
@@ -55,7 +56,8 @@ def build_base() -> sim.Model:
     m.client("web", target=api, workload=sim.Open(rate=200), keys=sim.Zipf(1000, 0.9),
              mix={"read": 0.9, "write": 0.1})
     m.run_options(duration="10s", warmup="1s", seed=4)
-    m.slo("web", p99="200ms", availability=0.99)
+    m.slo("web", percentile=99, threshold="200ms")
+    m.slo("web", availability=0.99, window="5s")
     return m
 
 
@@ -94,7 +96,14 @@ def test_to_yaml_round_trips_to_an_equal_model_with_the_same_fingerprint():
                                    bulkhead=4, strategy="p2c")],
               service_time=sim.Mixture([1, 3], [sim.Normal("2ms", "1ms"), sim.Pareto(2.5, "1ms")]))
     m.client("x-client", target="x", workload=sim.Open(5))
-    m.run_options(faults=[sim.Crash("db[0]", at="3s", duration="1s"), sim.Slow("api", factor=2, at="4s")])
+    m.zone("zc", "r2")
+    m.run_options(faults=[sim.Crash("db[0]", at="3s", duration="1s"), sim.Slow("api", factor=2, at="4s"),
+                          sim.Partition("r1", ["zb", "zc"], at="2s", duration="1s", one_way=True),
+                          sim.LinkLatency("za", "zb", latency=sim.Exp("5ms"), at="1s"),
+                          sim.DropResponses("db", probability=0.01), sim.ErrorResponses("x", probability=0.02),
+                          sim.CorruptResponses("cache[1]", probability=0.5, at="1s", duration="2s"),
+                          sim.RandomCrashes("api", mttf="3s", mttr=sim.Const("100ms"))])
+    m.slo("batch", availability=0.9, name="batch availability")
     text = m.to_yaml()
     again = sim.loads(text)
     assert again == m
