@@ -22,6 +22,8 @@ from .run import run
 from .workload import Burst, Closed, Open
 from . import analytic  # closed-form companions: sim.analytic.erlang_c(...)
 from .scenario import ScenarioError, load, loads
+from .replications import ReplicatedResult
+from .sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
@@ -32,4 +34,5 @@ __all__ = [
     "run", "Result", "Crash", "Slow", "RateLimit",
     "load", "loads", "ScenarioError",
     "SLO", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
+    "ReplicatedResult", "sweep", "SweepResult",
 ]

@@ -390,6 +390,27 @@ class Result:
     def __repr__(self) -> str:
         return f"<Result {self.model} seed={self.seed} fingerprint={self.fingerprint()}>"
 
+    # -- tidy tables and warm-up (notebooks, sweeps) ---------------------------
+    warmup_method = "given"  # or "mser5" when run(..., warmup="mser5") chose the warm-up
+
+    @property
+    def warmup(self) -> float:
+        """The warm-up of this run in seconds (given, or detected by MSER-5)."""
+        return self._raw.measured_from / 1e9
+
+    def to_pandas(self, **columns) -> pd.DataFrame:
+        """Tidy figures: one row per component x operation x metric (columns model, seed,
+        component, kind, op, metric, value), with ``columns`` (e.g. parameters) prepended.
+
+        Example::
+
+            df = res.to_pandas(workers=8)
+            df.to_parquet("run.parquet")   # or .to_csv(...)
+        """
+        from .tidy import tidy_summary
+
+        return tidy_summary(self.summary(by_op=True), **columns, model=self.model, seed=self.seed)
+
 
 def _ms(seconds: float) -> str:
     if seconds is None or np.isnan(seconds):

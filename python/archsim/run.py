@@ -46,20 +46,48 @@ class _ProgressBar:
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
         window="1s", progress: bool | None = None, max_events: int | None = None, faults=(),
-        trace: float | None = None, slos=()) -> Result:
-    """Simulate ``model`` and return its Result.
+        trace: float | None = None, slos=(), replications: int = 1):
+    """Simulate ``model`` and return its Result (a ReplicatedResult when ``replications`` > 1).
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
     client requests complete (one of the two is required). warmup: requests arriving earlier
-    are not measured. seed: the run's seed; same seed, same model -> identical results.
+    are not measured; ``"mser5"`` detects it from the clients' latency series (MSER-5, see
+    ``archsim.stats.mser5``). seed: the run's seed; same seed, same model -> identical results.
     window: width of the time-series windows. progress: a progress bar on stderr (default:
     on a terminal). faults: faults to inject (``Crash``, ``Slow``, ``RandomCrashes``, ``Partition``,
     ...); the log is ``Result.faults``.
     slos: ``SLO`` objectives judged on the result (``Result.slos``, ``Result.slos_met``).
-    Ctrl-C ends the run early and returns what was simulated so far.
     trace: the fraction of client requests to trace, in (0, 1]; the spans are ``Result.trace``
     (an ``archsim.trace.Trace``; ``.write("out.json")`` for Perfetto).
+    replications: independent runs whose streams derive from ``(seed, replication index)``;
+    replication 0 is the run with ``seed`` itself. Every figure then has a 95 % Student-t
+    confidence interval: ``res.summary()``, ``res.ci(...)``.
+    Ctrl-C ends the run early and returns what was simulated so far.
+
+    Example::
+
+        m = sim.Model("mm1")
+        q = m.service("q", service_time=sim.Exp("8ms"))
+        m.client("web", target=q, workload=sim.Open(rate=100))
+        res = sim.run(m, duration="60s", warmup="5s", seed=1)
+        res.latency("web").percentile(99)
+        reps = sim.run(m, duration="60s", warmup="mser5", seed=1, replications=5)
+        reps.ci("web", "p99")           # (mean, low, high)
     """
+    if isinstance(replications, bool) or not isinstance(replications, Integral) or replications < 1:
+        raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+    options = dict(duration=duration, seed=seed, until_requests=until_requests, window=window,
+                   max_events=max_events, faults=faults, trace=trace, slos=slos)
+    if replications == 1 and not (isinstance(warmup, str) and warmup == "mser5"):
+        return _run_single(model, warmup=warmup, progress=progress, **options)
+    from .replications import run_replications
+
+    return run_replications(model, replications=int(replications), warmup=warmup, progress=progress,
+                            run_single=_run_single, **options)
+
+
+def _run_single(model: Model, *, duration, warmup, seed, until_requests, window, progress, max_events,
+                faults, trace, slos) -> Result:
     if not isinstance(model, Model):
         raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
     if duration is None and until_requests is None:
@@ -104,7 +132,8 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
                              f"components: {', '.join(model.components)}")
     bar = _ProgressBar(progress)
     try:
-        raw = _core.run_model(model._to_spec(), opts, bar if bar.enabled else None)
+        # The bar is always passed, even when hidden: its calls are where Ctrl-C is noticed.
+        raw = _core.run_model(model._to_spec(), opts, bar)
     finally:
         bar.close()
     if raw.stop_reason == "stalled":

@@ -31,6 +31,7 @@ import fcntl
 import json
 import math
 import os
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,3 +242,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for label, value, theory, tol in _REPORT:
         rel = (value - theory) / theory if theory else float("nan")
         tr.write_line(f"{label:<58}{value:>13.6g}{theory:>13.6g}{rel:>+9.2%}{tol / abs(theory) if theory else 0:>9.2%}")
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt, as in a terminal or a notebook (a process started in the
+    background by a shell ignores it)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
