@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'DURATION_UNITS', 'Distribution', 'FaultRecord', 'FaultSpec', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'ZoneSpec', 'analytic', 'format_duration', 'parse_duration_ns', 'run_model', 'seconds_to_ns']
+__all__: list[str] = ['BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -436,6 +436,10 @@ class ModelSpec:
         ...
 class FaultSpec:
     kind: str
+    latency: Distribution
+    mttf: Distribution
+    mttr: Distribution
+    one_way: bool
     target: str
     def __init__(self) -> None:
         ...
@@ -457,7 +461,28 @@ class FaultSpec:
     @factor.setter
     def factor(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
+    @property
+    def probability(self) -> float:
+        ...
+    @probability.setter
+    def probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sites_a(self) -> list[str]:
+        ...
+    @sites_a.setter
+    def sites_a(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sites_b(self) -> list[str]:
+        ...
+    @sites_b.setter
+    def sites_b(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
 class FaultRecord:
+    @property
+    def affected(self) -> int:
+        ...
     @property
     def end(self) -> int:
         ...
@@ -501,6 +526,12 @@ class RunOptions:
     def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def trace_sample(self) -> float:
+        ...
+    @trace_sample.setter
+    def trace_sample(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def until_requests(self) -> int:
         ...
     @until_requests.setter
@@ -527,6 +558,9 @@ class OpResult:
         ...
     @property
     def completed(self) -> int:
+        ...
+    @property
+    def corrupted(self) -> int:
         ...
     @property
     def errors(self) -> dict:
@@ -637,6 +671,10 @@ class RunResult:
         ...
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...
+def nearest_name(name: str, candidates: collections.abc.Sequence[str]) -> str:
+    """
+    The candidate closest to name by edit distance, or '' if none is close.
+    """
 def parse_duration_ns(text: str) -> int:
     """
     Parse '250us', '5ms', '2s', '10m', '1h' into integer nanoseconds.
@@ -645,4 +683,9 @@ def run_model(model: ModelSpec, options: RunOptions, progress: typing.Any = None
     ...
 def seconds_to_ns(seconds: typing.SupportsFloat | typing.SupportsIndex, what: str = 'duration') -> int:
     ...
+def trace_columns(result: RunResult) -> dict:
+    """
+    The sampled request spans of a run as columns (numpy arrays), in order of their end.
+    """
 DURATION_UNITS: str = 'ns, us, ms, s, m, h'
+ERROR_NAMES: list = ['none', 'timeout', 'rejected', 'unavailable', 'circuit_open', 'dropped', 'error']
