@@ -142,9 +142,9 @@ def test_ctrl_c_during_replications_keeps_the_finished_ones(ctrl_c_raises):
     timer.start()
     try:
         with pytest.warns(RuntimeWarning, match="interrupted"):
-            reps = sim.run(long_model(), duration=100, seed=1, replications=10_000, progress=False)
+            reps = sim.run(long_model(), duration=100, seed=1, replications=200, progress=False)
     finally:
         timer.cancel()
-    assert 1 <= len(reps) < 10_000
+    assert 1 <= len(reps) < 200
     assert reps[0].fingerprint() == first.fingerprint()
     assert all(r.stop_reason == "time_limit" for r in reps.replications)
