@@ -16,6 +16,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from .replications import ReplicatedResult
+
 EXIT_OK, EXIT_SLO_VIOLATED, EXIT_BAD_INPUT = 0, 1, 2
 
 
@@ -117,17 +119,20 @@ def _run(args) -> int:
     except ValueError as e:
         print(f"{args.scenario}: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    verdicts = [s.evaluate(result) for s in model.slos]
+    replicated = isinstance(result, ReplicatedResult)
+    verdicts = slo_verdicts(model.slos, result)
     try:
         if args.json:
-            data = result.to_dict()
+            data = ({"model": result.model, "fingerprint": result.fingerprint(),
+                     "replications": [r.to_dict() for r in result.replications]} if replicated
+                    else result.to_dict())
             data["slo"] = verdicts
             with open(args.json, "w", encoding="utf-8") as f:
                 json.dump(data, f, indent=2, default=_json_default)
         if args.csv:
             result.summary(by_op=True).to_csv(args.csv, index=False)
-        if args.trace:
-            result.trace.write(args.trace)
+        if args.trace:  # of the first replication when there are several
+            (result[0] if replicated else result).trace.write(args.trace)
     except OSError as e:
         print(f"archsim: cannot write: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -150,6 +155,24 @@ def _json_default(v):
     raise TypeError(f"cannot write {type(v).__name__} as JSON")
 
 
+def slo_verdicts(slos, result) -> list[dict]:
+    """Each SLO's verdict (``SLO.evaluate``). With replications, an SLO is met when it is met
+    in every replication; compliance is the mean, budget and burn rate the worst."""
+    if not isinstance(result, ReplicatedResult):
+        return [s.evaluate(result) for s in slos]
+    verdicts = []
+    for s in slos:
+        each = [s.evaluate(r) for r in result.replications]
+        v = dict(each[0])
+        v["compliance"] = float(np.mean([e["compliance"] for e in each]))
+        v["budget_consumed"] = max(e["budget_consumed"] for e in each)
+        v["max_burn_rate"] = max(e["max_burn_rate"] for e in each)
+        v["replications_met"] = sum(e["met"] for e in each)
+        v["met"] = v["replications_met"] == len(each)
+        verdicts.append(v)
+    return verdicts
+
+
 def _percent(x: float) -> str:
     return "-" if math.isnan(x) else f"{x:.3%}"
 
@@ -162,8 +185,11 @@ def slo_report(verdicts: list[dict]) -> str:
     for v in verdicts:
         budget = "-" if math.isnan(v["budget_consumed"]) else f"{v['budget_consumed']:.0%}"
         burn = "-" if math.isnan(v["max_burn_rate"]) else f"{v['max_burn_rate']:.2f}"
+        verdict = "met" if v["met"] else "VIOLATED"
+        if "replications_met" in v:
+            verdict += f" (met in {v['replications_met']} replications)"
         lines.append(f"{v['slo']:<{width}}{_percent(v['objective']):>10}{_percent(v['compliance']):>12}"
-                     f"{budget:>13}{burn:>10}  {'met' if v['met'] else 'VIOLATED'}")
+                     f"{budget:>13}{burn:>10}  {verdict}")
     bad = sum(not v["met"] for v in verdicts)
     lines.append(f"{len(verdicts) - bad} of {len(verdicts)} SLOs met" + (f"; {bad} violated" if bad else ""))
     return "\n".join(lines)
@@ -211,9 +237,9 @@ def _sweep(args) -> int:
             return EXIT_BAD_INPUT
         base_seed = model.options.get("seed", 0)
         for i in range(args.seeds):
-            options = dict(model.options, seed=(base_seed + i) % 2**64)
+            options = dict(model.options, seed=(base_seed + i) % 2**64, replications=1)  # a seed is a replication
             result = run(model, **options, progress=False if args.quiet else None)
-            verdicts = [s.evaluate(result) for s in model.slos]
+            verdicts = slo_verdicts(model.slos, result)
             row = {path: v for (path, _), v in zip(axes, point)}
             row["seed"] = options["seed"]
             summary = result.summary()

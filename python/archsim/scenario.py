@@ -33,11 +33,15 @@ OBJECTIVE = S.SLO_DESC
 RUN_OPTIONS = [
     S.Param("duration", S.Optional(S.Duration(positive=True), "give until_requests"), "simulated time to run",
             None, "s"),
-    S.Param("warmup", S.Optional(S.SECONDS, "none"), "start of the run that is not measured", None, "s"),
+    S.Param("warmup", S.Optional(S.OneOf([(lambda cx, n: _is_text(n, "mser5"), S.Enum(["mser5"])),
+                                           (lambda cx, n: True, S.SECONDS)], "a duration, or mser5"), "none"),
+            "start of the run that is not measured; mser5: found from the clients' latency series", None, "s"),
     S.Param("seed", S.Optional(S.Int(0, 2**64 - 1), "0"), "the run's seed", None),
     S.Param("until_requests", S.Optional(S.Int(1, 2**63 - 1), "no limit"),
             "stop after this many client requests complete", None),
     S.Param("window", S.Optional(S.Duration(positive=True), "1s"), "width of the time-series windows", None, "s"),
+    S.Param("replications", S.Optional(S.Int(1, 10_000), "1"),
+            "independent runs (seeds derived from seed); figures get 95 % confidence intervals", None),
     S.Param("faults", S.ListOf(S.FAULT), "faults injected into the run", []),
     S.Param("slo", S.ListOf(S.Record(OBJECTIVE)), "service-level objectives, judged on the result", []),
 ]
@@ -48,6 +52,10 @@ class _ComponentsLabel(S.ValueType):
     @property
     def label(self) -> str:
         return "a mapping component name -> {kind: " + " | ".join(S.COMPONENTS) + ", its parameters}"
+
+
+def _is_text(node, text: str) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.value == text
 
 
 # A scenario's key -> sim.run's keyword, where they differ.
@@ -383,7 +391,10 @@ def _dry_run(cx: _Reader, model: Model, root, top) -> None:
     from .run import run
 
     try:
-        run(model, **model.options, max_events=1, progress=False)
+        options = dict(model.options, replications=1)  # one replication, one event, is enough
+        if options.get("warmup") == "mser5":
+            options["warmup"] = 0
+        run(model, **options, max_events=1, progress=False)
     except ValueError as e:
         message = str(e)
         node, path = root, ""

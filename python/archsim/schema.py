@@ -152,6 +152,9 @@ class Str(ValueType):
 
 
 class Enum(ValueType):
+    def owns(self, value) -> bool:
+        return isinstance(value, str) and value in self.choices
+
     def __init__(self, choices):
         self.choices = tuple(choices)
         self.label = "one of " + ", ".join(str(c) for c in self.choices)
@@ -295,7 +298,7 @@ class OneOf(ValueType):
 
     def dump(self, value):
         for _, vt in self.options:
-            if vt.owns(value):
+            if getattr(vt, "owns", lambda v: False)(value):
                 return vt.dump(value)
         return self.options[-1][1].dump(value)
 

@@ -64,6 +64,20 @@ def test_bad_input_exits_2_with_positions(tmp_path, capsys):
     assert e.value.code == 2
 
 
+def test_replications_report_intervals_and_judge_slos_in_every_replication(small, tmp_path, capsys):
+    j = tmp_path / "r.json"
+    code = main(["run", str(small), "--set", "replications=3", "--set", "warmup=mser5", "--set", "duration=60s",
+                 "--json", str(j)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "3 replications" in out and "+-" in out and "(mser5)" in out
+    assert "met in 3 replications" in out
+    data = json.loads(j.read_text())
+    assert len(data["replications"]) == 3 and len({r["seed"] for r in data["replications"]}) == 3
+    assert all(v["replications_met"] == 3 for v in data["slo"])
+    assert main(["run", str(small), "--set", "replications=3", "--set", "slo[0].threshold=2ms", "-q"]) == 1
+
+
 def test_seed_json_csv_and_quiet(small, tmp_path, capsys):
     j, c = tmp_path / "r.json", tmp_path / "r.csv"
     assert main(["run", str(small), "--seed", "5", "--json", str(j), "--csv", str(c), "--quiet"]) == 0

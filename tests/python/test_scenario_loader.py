@@ -113,6 +113,14 @@ def test_to_yaml_round_trips_to_an_equal_model_with_the_same_fingerprint():
     assert a.fingerprint() == b.fingerprint()
 
 
+def test_replications_and_a_detected_warmup_round_trip():
+    m = sim.loads(BASE.replace("warmup: 1s", "warmup: mser5\nreplications: 4"))
+    assert m.options["warmup"] == "mser5" and m.options["replications"] == 4
+    assert sim.loads(m.to_yaml()) == m
+    problems_ = problems(BASE.replace("warmup: 1s", "warmup: mser6"))
+    assert "warmup" in problems_[0].path
+
+
 def test_durations_written_either_way_give_equal_models():
     a = sim.loads(BASE)
     b = sim.loads(BASE.replace("{Exp: 1ms}", "{Exp: {mean: 0.001}}").replace("duration: 10s", "duration: 10"))
