@@ -13,7 +13,7 @@ from .faults import (
     CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
 )
 from .histogram import LatencyHistogram
-from .calls import Call, CircuitBreaker, Parallel, Retry
+from .calls import Call, CircuitBreaker, Hedge, Parallel, Retry
 from .model import ComponentRef, Link, Model
 from .rate_limit import RateLimit
 from .result import Result
@@ -33,6 +33,6 @@ __all__ = [
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
     "run", "Result", "Crash", "Slow", "RateLimit",
     "load", "loads", "ScenarioError",
-    "SLO", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
+    "SLO", "Hedge", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
     "ReplicatedResult", "sweep", "SweepResult",
 ]

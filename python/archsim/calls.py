@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-__all__ = ["Call", "Parallel", "Retry", "CircuitBreaker", "STRATEGIES", "JITTERS", "ERROR_KINDS"]
+__all__ = ["Call", "Parallel", "Retry", "CircuitBreaker", "Hedge", "STRATEGIES", "JITTERS", "ERROR_KINDS"]
 
 STRATEGIES = ("round_robin", "random", "least_outstanding", "p2c")
 JITTERS = ("none", "full", "equal", "decorrelated")
@@ -103,6 +103,36 @@ class CircuitBreaker:
 
 
 @dataclass
+class Hedge:
+    """Send a second copy of an attempt to another instance when the first has
+    not replied after ``delay``, or after the ``percentile`` of this call's
+    observed attempt latency (give one); the first success wins and the other
+    reply is ignored. With ``percentile``, no hedge goes out until ``min_samples``
+    attempts have succeeded; the percentile is recomputed every 64 successes.
+
+        sim.Call(db, hedge=sim.Hedge(percentile=95))
+    """
+
+    delay: object = None
+    percentile: float | None = None
+    min_samples: int = 100
+
+    def __post_init__(self):
+        from ._units import to_ns
+
+        if (self.delay is None) == (self.percentile is None):
+            raise ValueError("Hedge: give delay=... or percentile=... (one of them)")
+        self.delay_ns = None if self.delay is None else to_ns(self.delay, "Hedge.delay")
+        if self.percentile is not None and (isinstance(self.percentile, bool)
+                                            or not isinstance(self.percentile, (int, float))
+                                            or not 0 < self.percentile < 100):
+            raise ValueError(f"Hedge.percentile must be in (0, 100), e.g. 95, got {self.percentile!r}")
+        if isinstance(self.min_samples, bool) or not isinstance(self.min_samples, int) \
+                or not 1 <= self.min_samples <= 10_000_000:
+            raise ValueError(f"Hedge.min_samples must be an integer in [1, 10^7], got {self.min_samples!r}")
+
+
+@dataclass
 class Call:
     """A synchronous call to ``target``.
 
@@ -110,7 +140,11 @@ class Call:
     ``strategy`` picks the target's instance when the caller balances itself;
     ``timeout`` bounds each attempt (the call fails with "timeout"); ``retry``
     is a ``Retry`` policy; ``breaker`` a ``CircuitBreaker``; ``bulkhead`` the
-    most attempts in flight on this edge (more fail at once as "rejected").
+    most attempts in flight on this edge (more fail at once as "rejected");
+    ``hedge`` a ``Hedge`` policy. ``idempotent=False`` marks a call whose
+    effect must happen once (a payment): when the dependency completes more
+    than one attempt of one call (a retry after a timeout, a hedge), each
+    extra completion counts as a duplicate effect (``duplicates`` column).
     """
 
     target: object
@@ -120,6 +154,8 @@ class Call:
     retry: Retry | None = None
     breaker: CircuitBreaker | None = None
     bulkhead: int | None = None
+    hedge: Hedge | None = None
+    idempotent: bool = True
 
     def __post_init__(self):
         from ._units import to_ns
@@ -138,6 +174,10 @@ class Call:
                                           or not 1 <= self.bulkhead <= 10_000_000):
             raise ValueError(f"Call.bulkhead must be an integer in [1, 10^7] (attempts in flight) or None, "
                              f"got {self.bulkhead!r}")
+        if self.hedge is not None and not isinstance(self.hedge, Hedge):
+            raise ValueError(f"Call.hedge must be an archsim.Hedge or None, got {self.hedge!r}")
+        if not isinstance(self.idempotent, bool):
+            raise ValueError(f"Call.idempotent must be True or False, got {self.idempotent!r}")
 
 
 @dataclass

@@ -242,6 +242,13 @@ class Model:
             c.breaker_window, c.breaker_open_for, c.breaker_probes = b.window, b.open_for_ns, b.probes
         if call.bulkhead is not None:
             c.bulkhead = call.bulkhead
+        if call.hedge is not None:
+            h = call.hedge
+            if h.delay_ns is not None:
+                c.hedge_delay = h.delay_ns
+            else:
+                c.hedge_percentile, c.hedge_min_samples = float(h.percentile), h.min_samples
+        c.idempotent = call.idempotent
         return c
 
     @_recorded

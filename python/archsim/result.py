@@ -83,8 +83,10 @@ class Result:
         row["calls"] = calls
         row["retries"] = retries
         row["corrupted"] = sum(o.corrupted for o in ops)
-        # Attempts per logical call made to dependencies (1 = no retries).
-        row["amplification"] = calls / (calls - retries) if calls > retries else float("nan")
+        hedges = sum(o.hedges for o in ops)
+        row["hedges"] = hedges
+        # Attempts per logical call made to dependencies (1 = no retries or hedges).
+        row["amplification"] = calls / (calls - retries - hedges) if calls > retries + hedges else float("nan")
         if op_label == "all":
             row["utilisation"] = comp.utilisation if comp.workers else float("nan")
             row["mean_queue"] = comp.mean_queue
@@ -94,6 +96,7 @@ class Result:
             w = lat_all / finished / 1e9 if finished else float("nan")
             row["littles_L"] = comp.littles_in_flight
             row["littles_lambda_W"] = lam * w
+            row["duplicates"] = comp.duplicates
         return row
 
     def summary(self, by_op: bool = False) -> pd.DataFrame:

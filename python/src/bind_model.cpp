@@ -31,7 +31,11 @@ void bind_model(py::module_& m) {
       .def_readwrite("breaker_window", &CallSpec::breaker_window)
       .def_readwrite("breaker_open_for", &CallSpec::breaker_open_for)
       .def_readwrite("breaker_probes", &CallSpec::breaker_probes)
-      .def_readwrite("bulkhead", &CallSpec::bulkhead);
+      .def_readwrite("bulkhead", &CallSpec::bulkhead)
+      .def_readwrite("hedge_delay", &CallSpec::hedge_delay)
+      .def_readwrite("hedge_percentile", &CallSpec::hedge_percentile)
+      .def_readwrite("hedge_min_samples", &CallSpec::hedge_min_samples)
+      .def_readwrite("idempotent", &CallSpec::idempotent);
   py::class_<StepSpec>(m, "StepSpec")
       .def(py::init<>())
       .def_readwrite("calls", &StepSpec::calls)
@@ -155,6 +159,7 @@ void bind_model(py::module_& m) {
       .def_readonly("calls_sent", &OpResult::calls_sent)
       .def_readonly("retries", &OpResult::retries)
       .def_readonly("corrupted", &OpResult::corrupted)
+      .def_readonly("hedges", &OpResult::hedges)
       .def_property_readonly("window_ns", [](const OpResult& o) { return o.series.width(); })
       .def_property_readonly("windows", [](const OpResult& o) {
         py::list out;  // (completed, errors, latency histogram) per window
@@ -177,7 +182,8 @@ void bind_model(py::module_& m) {
       .def_readonly("utilisation", &ComponentResult::utilisation)
       .def_readonly("mean_queue", &ComponentResult::mean_queue)
       .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight)
-      .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight);
+      .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight)
+      .def_readonly("duplicates", &ComponentResult::duplicates);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

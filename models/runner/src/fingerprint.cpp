@@ -53,6 +53,7 @@ std::string fingerprint(const RunResult& r) {
     h.add(c.mean_queue);
     h.add(c.mean_in_flight);
     h.add(c.littles_in_flight);
+    if (c.duplicates) h.add(c.duplicates);
     for (const auto& op : c.ops) {
       h.add(op.op);
       h.add(op.arrivals);
@@ -65,6 +66,7 @@ std::string fingerprint(const RunResult& r) {
       // Figures added after the first fingerprints were pinned are hashed only
       // when non-zero, so runs that do not use them keep their fingerprints.
       if (op.corrupted) h.add(op.corrupted);
+      if (op.hedges) h.add(op.hedges);
       for (const auto& w : op.series.windows()) {
         h.add(w.completed);
         h.add(w.errors);

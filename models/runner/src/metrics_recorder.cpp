@@ -70,7 +70,15 @@ void MetricsRecorder::on_call_sent(const Component& c, std::uint32_t, const Requ
   if (parent.arrived < warmup_) return;
   OpResult& o = op(c.index(), parent.op);
   ++o.calls_sent;
-  if (attempt.attempt > 1) ++o.retries;
+  if (attempt.hedge) {
+    ++o.hedges;
+  } else if (attempt.attempt > 1) {
+    ++o.retries;
+  }
+}
+
+void MetricsRecorder::on_duplicate_effect(const Component& c, SimTime now) {
+  if (now >= warmup_) ++data_[c.index()].duplicates;
 }
 
 void MetricsRecorder::on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) {
@@ -90,6 +98,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.kind = comp.kind();
     cr.workers = comp.workers();
     cr.ops = std::move(data_[ci].ops);
+    cr.duplicates = data_[ci].duplicates;
     for (std::uint32_t i = 0; i < comp.instances(); ++i) {
       const InstanceLevels& lv = data_[ci].instances[i];
       InstanceResult ir;

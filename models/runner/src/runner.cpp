@@ -148,6 +148,16 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
   }
   r.budget = c.retry_budget;
   p.max_in_flight = c.bulkhead;
+  if (c.hedge_delay < 0) fail(fmt::format("{}: hedge delay must be >= 0", where));
+  if (!(c.hedge_percentile >= 0 && c.hedge_percentile < 100))
+    fail(fmt::format("{}: hedge percentile must be in (0, 100), got {}", where, c.hedge_percentile));
+  if (c.hedge_delay != kTimeMax && c.hedge_percentile > 0)
+    fail(fmt::format("{}: give a hedge delay or a hedge percentile, not both", where));
+  if (c.hedge_min_samples < 1) fail(fmt::format("{}: hedge min_samples must be >= 1", where));
+  p.hedge_delay = c.hedge_delay;
+  p.hedge_percentile = c.hedge_percentile;
+  p.hedge_min_samples = c.hedge_min_samples;
+  p.idempotent = c.idempotent;
   if (c.breaker) {
     BreakerConfig& b = p.breaker;
     b.enabled = true;

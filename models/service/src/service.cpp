@@ -16,7 +16,10 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
   }
   for (const StepConfig& step : config_.steps) {
     auto& row = edges_.emplace_back();
-    for (const CallConfig& call : step.calls) row.push_back(Edge{0, 0, 0, CircuitBreaker(call.policy.breaker)});
+    for (const CallConfig& call : step.calls) {
+      row.emplace_back();
+      row.back().breaker = CircuitBreaker(call.policy.breaker);
+    }
   }
 }
 
@@ -67,10 +70,13 @@ void Service::handle(const Event& event) {
       if (parent_waits_for(world_.requests[slot])) {
         send_attempt(slot);
       } else {
+        const std::uint64_t call_id = world_.requests[slot].call_id;
         world_.requests.release(slot);  // the step was decided while this retry waited
+        if (call_id != 0) settle_effect(call_id, false);
       }
       break;
     case kTimeout: timed_out(event.payload); break;
+    case kHedge: hedge(event.payload); break;
     default: break;
   }
 }
@@ -135,7 +141,12 @@ void Service::run_step(std::uint32_t slot) {
     const CallConfig& call = cfg.calls[c];
     const std::uint16_t op = call.op >= 0 ? static_cast<std::uint16_t>(call.op) : world_.requests[slot].op;
     const std::uint32_t child = world_.make_child(slot, op);  // may grow the pool: no references held
-    world_.requests[child].call = static_cast<std::uint16_t>(c);
+    Request& attempt = world_.requests[child];
+    attempt.call = static_cast<std::uint16_t>(c);
+    if (!call.policy.idempotent) {
+      attempt.call_id = attempt.id;
+      ++effects_[attempt.id].pending;
+    }
     ++edges_[step][c].first_attempts;
     send_attempt(child);
   }
@@ -163,6 +174,10 @@ void Service::send_attempt(std::uint32_t attempt) {
   const std::uint32_t from = world_.requests[a.parent].instance;
   world_.signals.call_sent(*this, from, world_.requests[a.parent], a, world_.sim.now());
   if (call.policy.timeout != kTimeMax) world_.sim.schedule_in(call.policy.timeout, handler(), kTimeout, tag(attempt));
+  if (call.policy.hedged() && !a.hedge) {
+    const SimTime after = call.policy.hedge_delay != kTimeMax ? call.policy.hedge_delay : edge.hedge_after;
+    if (after != kTimeMax) world_.sim.schedule_in(after, handler(), kHedge, tag(attempt));
+  }
   InstancePicker& picker = pickers_[picker_of_[a.parent_step][a.call]];
   const std::uint32_t to = picker.pick();
   picker.sent(to);
@@ -176,7 +191,55 @@ void Service::timed_out(std::uint64_t timer) {
   a.abandoned = true;  // the dependency still holds it; its late reply is dropped here
   attempt_settled(a, false);
   if (!parent_waits_for(a)) return;
-  attempt_ended(a.parent, a.call, a.attempt, a.backoff, ErrorKind::kTimeout, false);
+  if (const std::uint32_t twin = live_sibling(a); twin != kNoSlot) {
+    world_.requests[twin].sibling = kNoSlot;  // the twin carries on alone
+    return;
+  }
+  attempt_ended(a.parent, Outcome{a.call, a.attempt, a.backoff, ErrorKind::kTimeout, false, a.call_id});
+}
+
+std::uint32_t Service::live_sibling(const Request& a) const {
+  if (a.sibling == kNoSlot) return kNoSlot;
+  const Request& s = world_.requests[a.sibling];
+  return s.id == a.sibling_id && !s.abandoned ? a.sibling : kNoSlot;
+}
+
+void Service::hedge(std::uint64_t timer) {
+  if (!tag_current(timer)) return;  // the attempt replied
+  const auto slot = static_cast<std::uint32_t>(timer & 0xFFFFFFFFull);
+  const Request& a = world_.requests[slot];
+  if (a.abandoned || a.sibling != kNoSlot || !parent_waits_for(a)) return;
+  const Outcome o{a.call, a.attempt, a.backoff, ErrorKind::kNone, false, a.call_id};
+  const std::uint32_t h = world_.make_child(a.parent, a.op);  // may grow the pool: `a` is stale now
+  Request& twin = world_.requests[h];
+  twin.call = o.call;
+  twin.attempt = o.attempt;
+  twin.backoff = o.backoff;
+  twin.call_id = o.call_id;
+  twin.hedge = true;
+  twin.sibling = slot;
+  twin.sibling_id = world_.requests[slot].id;
+  world_.requests[slot].sibling = h;
+  world_.requests[slot].sibling_id = twin.id;
+  if (o.call_id != 0) ++effects_[o.call_id].pending;
+  send_attempt(h);
+}
+
+void Service::observe_latency(const Request& c) {
+  const CallPolicy& p = config_.steps[c.parent_step].calls[c.call].policy;
+  if (p.hedge_percentile <= 0) return;
+  Edge& e = edges_[c.parent_step][c.call];
+  e.latency.record(world_.sim.now() - c.start);
+  if (e.latency.count() < p.hedge_min_samples) return;
+  if (e.hedge_after != kTimeMax && ++e.since_update < 64) return;  // a percentile costs a scan
+  e.since_update = 0;
+  e.hedge_after = e.latency.percentile(p.hedge_percentile);
+}
+
+void Service::settle_effect(std::uint64_t call_id, bool effect) {
+  const auto it = effects_.find(call_id);
+  if (effect && ++it->second.applied > 1) world_.signals.duplicate_effect(*this, world_.sim.now());
+  if (--it->second.pending == 0) effects_.erase(it);
 }
 
 void Service::attempt_settled(const Request& attempt, bool success) {
@@ -190,21 +253,31 @@ void Service::child_replied(std::uint32_t child) {
   if (!c.not_sent) {
     pickers_[picker_of_[c.parent_step][c.call]].replied(c.instance);
     if (!c.abandoned) attempt_settled(c, c.error == ErrorKind::kNone);
+    if (c.error == ErrorKind::kNone) observe_latency(c);  // late replies too: the dependency's true latency
   }
-  const bool current = !c.abandoned && parent_waits_for(c);
-  const std::uint32_t parent = c.parent;
-  const std::uint16_t call = c.call, attempt = c.attempt;
-  const SimTime backoff = c.backoff;
-  const ErrorKind error = c.error;
-  const bool corrupted = c.corrupted;
+  bool current = !c.abandoned && parent_waits_for(c);
+  const std::uint32_t parent = c.parent, twin = current ? live_sibling(c) : kNoSlot;
+  const Outcome o{c.call, c.attempt, c.backoff, c.error, c.corrupted, c.call_id};
+  const bool effect = c.effect;
   world_.requests.release(child);
-  if (!current) return;  // timed out, or a late reply to a step already decided
-  attempt_ended(parent, call, attempt, backoff, error, corrupted);
+  if (twin != kNoSlot) {
+    Request& t = world_.requests[twin];
+    if (o.error == ErrorKind::kNone) {
+      t.abandoned = true;  // the slower copy lost: its reply will be ignored
+      if (!t.not_sent) --edges_[t.parent_step][t.call].in_flight;
+    } else {
+      t.sibling = kNoSlot;  // this copy failed: the twin carries on alone
+      current = false;
+    }
+  }
+  if (current) attempt_ended(parent, o);  // else timed out, lost to its twin, or its step is decided
+  if (o.call_id != 0) settle_effect(o.call_id, effect);  // after any retry attempt_ended created
 }
 
-void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
-                            ErrorKind error, bool corrupted) {
+void Service::attempt_ended(std::uint32_t parent, const Outcome& o) {
   const std::uint16_t step = world_.requests[parent].step;
+  const std::uint16_t call = o.call, attempt = o.attempt;
+  const ErrorKind error = o.error;
   if (error != ErrorKind::kNone) {
     const CallConfig& cc = config_.steps[step].calls[call];
     const RetryPolicy& retry = cc.policy.retry;
@@ -218,7 +291,11 @@ void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint1
       Request& n = world_.requests[next];
       n.call = call;
       n.attempt = static_cast<std::uint16_t>(attempt + 1);
-      n.backoff = retry.delay(attempt, backoff, backoff_rng_);
+      n.backoff = retry.delay(attempt, o.backoff, backoff_rng_);
+      if (o.call_id != 0) {
+        n.call_id = o.call_id;
+        ++effects_[o.call_id].pending;
+      }
       world_.sim.schedule_in(n.backoff, handler(), kRetry, next);
       return;  // the call stays outstanding until its last attempt ends
     }
@@ -228,7 +305,7 @@ void Service::attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint1
   --p.outstanding;
   if (error == ErrorKind::kNone) {
     ++p.succeeded;
-    p.corrupted = p.corrupted || corrupted;  // bad data from a dependency spoils the response
+    p.corrupted = p.corrupted || o.corrupted;  // bad data from a dependency spoils the response
   } else {
     ++p.failed;
     if (p.child_error == ErrorKind::kNone) p.child_error = error;
@@ -302,7 +379,10 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
   Instance& inst = instances_[i];
-  if (error == ErrorKind::kNone) fault_response(inst, r);
+  if (error == ErrorKind::kNone) {
+    r.effect = true;  // done here, whatever happens to the reply
+    fault_response(inst, r);
+  }
   release_worker(inst, r);
   world_.signals.busy(*this, i, inst.busy, now);
   start_next(i);

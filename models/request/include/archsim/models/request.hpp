@@ -22,6 +22,8 @@ struct Request {
   std::uint64_t id = 0;              // unique in the run
   std::uint64_t correlation_id = 0;  // the root request's id, shared by every hop
   std::uint64_t parent_id = 0;       // id of the parent when this child was sent
+  std::uint64_t call_id = 0;         // non-idempotent calls: the first attempt's id, shared by its retries and hedges
+  std::uint64_t sibling_id = 0;      // a hedged attempt's twin (id of the slot in `sibling`)
   std::uint64_t key = 0;
   SimTime start = 0;                 // when the caller issued it
   SimTime arrived = 0;               // when it reached the component serving it
@@ -32,6 +34,7 @@ struct Request {
   std::uint32_t user = 0;            // closed workloads: the user that issued it
   std::uint32_t active_pos = 0;      // service: index in its instance's list of requests holding a worker
   std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots)
+  std::uint32_t sibling = kNoSlot;   // a hedged attempt's twin while both are out
   std::uint32_t caller = 0;          // component index to reply to
   std::uint32_t caller_instance = 0;
   std::uint32_t component = 0;       // component index serving it
@@ -47,6 +50,8 @@ struct Request {
   ErrorKind child_error = ErrorKind::kNone;  // first failure among the current step's children
   bool abandoned = false;            // the caller timed out: its reply, when it comes, is ignored
   bool not_sent = false;             // refused by the caller's own breaker or bulkhead
+  bool hedge = false;                // sent as the hedge of another attempt
+  bool effect = false;               // the serving component completed it: its effect happened
   bool corrupted = false;            // a success whose data a response fault corrupted (here or downstream)
 };
 

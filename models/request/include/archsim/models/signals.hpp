@@ -23,6 +23,9 @@ class Observer {
   // An instance sent an attempt of a call to a dependency (attempt > 1: a retry).
   virtual void on_call_sent(const Component&, std::uint32_t, const Request& /*parent*/, const Request& /*attempt*/,
                             SimTime) {}
+  // A non-idempotent call's effect happened once more than it should (a second
+  // attempt of one logical call completed at the dependency).
+  virtual void on_duplicate_effect(const Component&, SimTime) {}
   // The instance's queue length or busy workers changed.
   virtual void on_queue_length(const Component&, std::uint32_t, std::size_t /*length*/, SimTime) {}
   virtual void on_busy(const Component&, std::uint32_t, std::uint32_t /*busy*/, SimTime) {}
@@ -42,6 +45,9 @@ class Signals {
   }
   void call_sent(const Component& c, std::uint32_t i, const Request& parent, const Request& attempt, SimTime t) {
     for (auto* o : observers_) o->on_call_sent(c, i, parent, attempt, t);
+  }
+  void duplicate_effect(const Component& c, SimTime t) {
+    for (auto* o : observers_) o->on_duplicate_effect(c, t);
   }
   void queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t) {
     for (auto* o : observers_) o->on_queue_length(c, i, n, t);

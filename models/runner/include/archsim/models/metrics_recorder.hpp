@@ -22,6 +22,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   void on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) override;
   void on_call_sent(const Component& c, std::uint32_t i, const Request& parent, const Request& attempt,
                     SimTime now) override;
+  void on_duplicate_effect(const Component& c, SimTime now) override;
   void on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) override;
   void on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up
@@ -38,6 +39,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   struct PerComponent {
     std::vector<OpResult> ops;  // by op index
     std::vector<InstanceLevels> instances;
+    std::uint64_t duplicates = 0;
   };
   OpResult& op(std::uint32_t component, std::uint16_t op) {
     auto& ops = data_[component].ops;

@@ -35,6 +35,10 @@ struct CallSpec {
   SimTime breaker_open_for = kSecond;
   std::uint32_t breaker_probes = 1;
   std::uint32_t bulkhead = 0;  // max attempts in flight on this edge; 0 = none
+  SimTime hedge_delay = kTimeMax;         // hedge an attempt unanswered after this long; kTimeMax: no
+  double hedge_percentile = 0;            // or after this percentile of the edge's attempt latency; 0: no
+  std::uint32_t hedge_min_samples = 100;  // replies seen before a percentile hedge goes out
+  bool idempotent = true;  // false: a second completed attempt of one call is a duplicate effect
 };
 
 struct StepSpec {

@@ -25,6 +25,7 @@ struct OpResult {
   std::uint64_t calls_sent = 0;  // attempts this component sent to dependencies for these requests
   std::uint64_t retries = 0;     // of which retries
   std::uint64_t corrupted = 0;   // successes whose response carried corrupted data
+  std::uint64_t hedges = 0;      // attempts sent as hedges (not counted in retries)
   WindowedSeries series;
   std::uint64_t error_count() const {
     std::uint64_t n = 0;
@@ -48,6 +49,7 @@ struct ComponentResult {
   std::vector<InstanceResult> instances;
   double utilisation = 0, mean_queue = 0, mean_in_flight = 0;
   double littles_in_flight = 0;  // time-averaged in flight, counting only measured requests (Little's L)
+  std::uint64_t duplicates = 0;  // completed attempts of non-idempotent calls beyond the first
 };
 
 // One entry of the fault log: what fired, when, and what it affected.

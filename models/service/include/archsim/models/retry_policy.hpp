@@ -35,6 +35,14 @@ struct CallPolicy {
   RetryPolicy retry;
   BreakerConfig breaker;
   std::uint32_t max_in_flight = 0;  // bulkhead: attempts outstanding on this edge; 0 = no limit
+  // Hedging: a second copy of an attempt goes out when the first has not
+  // replied after hedge_delay, or after the hedge_percentile of the edge's
+  // observed attempt latency (once hedge_min_samples replies were seen).
+  SimTime hedge_delay = kTimeMax;
+  double hedge_percentile = 0;
+  std::uint32_t hedge_min_samples = 100;
+  bool idempotent = true;
+  bool hedged() const { return hedge_delay != kTimeMax || hedge_percentile > 0; }
 };
 
 }  // namespace archsim

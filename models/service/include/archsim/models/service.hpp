@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "archsim/core/distribution.hpp"
+#include "archsim/core/histogram.hpp"
 #include "archsim/models/component.hpp"
 #include "archsim/models/instance_picker.hpp"
 #include "archsim/models/retry_policy.hpp"
@@ -82,6 +84,7 @@ class Service final : public Component {
     kWorkDone = kFirstOwnEvent,
     kRetry,    // payload: a prepared attempt's slot, sent when its backoff ends
     kTimeout,  // payload: attempt slot | (low 32 bits of its id) << 32
+    kHedge,    // payload as kTimeout: hedge the attempt if it is still out
   };
   // Payload tag of a timer about request `slot`: a timer outliving its request is
   // recognised by the id (32 bits: a slot would need 2^32 newer requests to alias).
@@ -103,10 +106,23 @@ class Service final : public Component {
     std::array<double, 3> response_fault{};  // probability by ResponseFault
     InstanceFaultCounts faults;
   };
-  struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead
+  struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead, hedging
     std::uint64_t first_attempts = 0, retries = 0;
     std::uint32_t in_flight = 0;
     CircuitBreaker breaker;
+    Histogram latency{5};             // successful attempts' latency, ns (percentile hedging)
+    SimTime hedge_after = kTimeMax;   // the current percentile; kTimeMax until enough replies
+    std::uint32_t since_update = 0;   // replies since hedge_after was computed
+  };
+  struct Outcome {  // how one attempt of a call ended
+    std::uint16_t call, attempt;
+    SimTime backoff;
+    ErrorKind error;
+    bool corrupted;
+    std::uint64_t call_id;
+  };
+  struct CallEffects {  // a non-idempotent call: attempts not yet settled, completed ones
+    std::uint32_t pending = 0, applied = 0;
   };
 
   void arrive(std::uint32_t slot);
@@ -119,8 +135,13 @@ class Service final : public Component {
   void timed_out(std::uint64_t payload);
   // An attempt of call `call` of the parent's current step ended with `error`:
   // retry it, or count it towards the step's outcome.
-  void attempt_ended(std::uint32_t parent, std::uint16_t call, std::uint16_t attempt, SimTime backoff,
-                     ErrorKind error, bool corrupted);
+  void attempt_ended(std::uint32_t parent, const Outcome& outcome);
+  void hedge(std::uint64_t timer);
+  // A hedged attempt's twin if it is still out (not replied, not timed out), else kNoSlot.
+  std::uint32_t live_sibling(const Request& attempt) const;
+  void observe_latency(const Request& attempt);
+  // An attempt of non-idempotent call `call_id` is done with; `effect`: it completed downstream.
+  void settle_effect(std::uint64_t call_id, bool effect);
   // Applies an active drop or corrupt response fault to a successful reply.
   void fault_response(Instance& inst, Request& r);
   bool parent_waits_for(const Request& child) const;
@@ -139,6 +160,7 @@ class Service final : public Component {
   std::vector<std::vector<Edge>> edges_;               // [step][call]
   std::vector<TokenBucket> buckets_;                   // one, or one per tenant (grown on demand)
   Rng backoff_rng_;
+  std::unordered_map<std::uint64_t, CallEffects> effects_;  // by call_id; looked up, never iterated
 };
 
 }  // namespace archsim
