@@ -167,7 +167,7 @@ class Model:
     def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
-                zones=None) -> ComponentRef:
+                zones=None, lifo_above: int | None = None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -180,6 +180,8 @@ class Model:
         max_queue_time: load shedding; a request that waited longer than this when a
         worker frees fails with "rejected" instead of being served.
         hosts / zones: explicit placement, or the zones to spread instances over.
+        lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
+        a free worker serves the newest first (0: always LIFO; None: FIFO).
         """
         s = _core.ServiceSpec()
         s.error_probability = _probability(error_probability, f"service {name!r}: error_probability")
@@ -190,6 +192,8 @@ class Model:
             s.rate_limit_per_tenant = rate_limit.per_tenant
         if max_queue_time is not None:
             s.max_queue_time = to_ns(max_queue_time, f"service {name!r}: max_queue_time")
+        if lifo_above is not None:
+            s.lifo_above = _count(lifo_above, f"service {name!r}: lifo_above", low=0, high=2**62)
         s.name = name
         s.instances = _count(instances, f"service {name!r}: instances")
         s.workers = _count(workers, f"service {name!r}: workers", high=1_000_000)

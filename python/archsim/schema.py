@@ -25,7 +25,7 @@ from typing import Callable
 from . import _core
 from ._units import to_ns
 from . import distributions as dist
-from .calls import ERROR_KINDS, JITTERS, STRATEGIES, Call, CircuitBreaker, Parallel, Retry
+from .calls import ERROR_KINDS, JITTERS, STRATEGIES, Call, CircuitBreaker, Hedge, Parallel, Retry
 from .faults import (
     CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
 )
@@ -614,6 +614,15 @@ BREAKER = TypeDesc("CircuitBreaker", "Stop calling a failing dependency for a wh
                    build=CircuitBreaker, cls=CircuitBreaker,
                    read=lambda b: {"consecutive_failures": b.consecutive_failures, "failure_rate": b.failure_rate,
                                    "window": b.window, "open_for": b.open_for_ns / 1e9, "probes": b.probes})
+HEDGE = TypeDesc("Hedge", "Send a second copy of an attempt unanswered after `delay`, or after the `percentile` "
+                          "of the call's observed latency (give one); the first success wins.",
+                 [Param("delay", Optional(SECONDS, "use percentile"), "wait before hedging", None, "s"),
+                  Param("percentile", Optional(Number(0, 100, low_open=True), "use delay"),
+                        "hedge after this percentile of the observed attempt latency", None),
+                  Param("min_samples", Int(1, 10_000_000), "replies seen before a percentile hedge goes out", 100)],
+                 build=Hedge, cls=Hedge,
+                 read=lambda h: {"delay": None if h.delay_ns is None else h.delay_ns / 1e9,
+                                 "percentile": h.percentile, "min_samples": h.min_samples})
 TARGET = Ref("component", ("service", "balancer"))
 TARGET.kinds = ()  # any component but a client; filled in by the loader's name space "target"
 TARGET.space = "target"
@@ -628,11 +637,14 @@ CALL = TypeDesc("Call", "A synchronous call to `target` (the worker waits for it
                  Param("retry", Optional(Record(RETRY), "no retries"), "retry policy", None),
                  Param("breaker", Optional(Record(BREAKER), "none"), "circuit breaker", None),
                  Param("bulkhead", Optional(Int(1, 10_000_000), "no limit"), "most attempts in flight on this edge",
-                       None)],
+                       None),
+                 Param("hedge", Optional(Record(HEDGE), "no hedging"), "hedging policy", None),
+                 Param("idempotent", Bool(), "false: a second completed attempt is a duplicate effect", True)],
                 build=Call, cls=Call,
                 read=lambda c: {"target": c.target, "op": c.op, "strategy": c.strategy,
                                 "timeout": None if c.timeout_ns is None else c.timeout_ns / 1e9, "retry": c.retry,
-                                "breaker": c.breaker, "bulkhead": c.bulkhead})
+                                "breaker": c.breaker, "bulkhead": c.bulkhead, "hedge": c.hedge,
+                                "idempotent": c.idempotent})
 
 
 class _CallShorthand(ValueType):
@@ -721,6 +733,8 @@ component(TypeDesc("service", "Instances x workers, a FIFO queue per instance; a
     Param("error_probability", Number(0, 1), "chance a request fails with 'error' after its service time", 0.0),
     Param("rate_limit", Optional(Record(RATE_LIMIT), "none"), "token-bucket admission", None),
     Param("max_queue_time", Optional(SECONDS, "no shedding"), "shed requests that waited longer", None, "s"),
+    Param("lifo_above", Optional(Int(0, 2**62), "always FIFO"),
+          "serve the newest first while more than this many requests wait (adaptive LIFO)", None),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on (round robin)", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
 ]))

@@ -229,6 +229,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       cfg.rate_limit = {s.rate_limit, s.rate_limit_burst, s.rate_limit_per_tenant};
       if (s.max_queue_time < 0) fail(fmt::format("{}: max_queue_time must be >= 0", where));
       cfg.max_queue_time = s.max_queue_time;
+      if (s.lifo_above < -1) fail(fmt::format("{}: lifo_above must be >= 0 (or -1 for FIFO)", where));
+      cfg.lifo_above = s.lifo_above;
       cfg.service_time = s.service_time;
       for (const auto& [op, d] : s.service_time_by_op) {
         const std::uint16_t o = ops.id(op);

@@ -402,8 +402,9 @@ void Service::start_next(std::uint32_t i) {
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> shed;  // replied after the worker is settled
   while (!inst.queue.empty()) {
-    const std::uint32_t next = inst.queue.front();
-    inst.queue.pop_front();
+    const bool lifo = config_.lifo_above >= 0 && static_cast<std::int64_t>(inst.queue.size()) > config_.lifo_above;
+    const std::uint32_t next = lifo ? inst.queue.back() : inst.queue.front();
+    lifo ? inst.queue.pop_back() : inst.queue.pop_front();
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
     Request& q = world_.requests[next];
     if (config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {

@@ -59,6 +59,7 @@ struct ServiceSpec {
   double rate_limit_burst = 1;
   bool rate_limit_per_tenant = false;
   SimTime max_queue_time = kTimeMax;  // load shedding by time spent queued
+  std::int64_t lifo_above = -1;       // serve the newest first while more than this many wait; -1: FIFO
   PlacementSpec placement;
 };
 

@@ -47,6 +47,9 @@ struct ServiceConfig {
   double error_probability = 0;  // a request fails with "error" after its service time
   RateLimitConfig rate_limit;     // refused arrivals fail with "rejected"
   SimTime max_queue_time = kTimeMax;  // load shedding: waited longer -> "rejected" when a worker frees
+  // Adaptive LIFO: while more than this many requests wait, a free worker takes
+  // the newest (it can still meet its caller's deadline); -1: always FIFO.
+  std::int64_t lifo_above = -1;
 };
 
 // What faults did to one instance, for the fault log.
