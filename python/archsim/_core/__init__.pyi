@@ -128,6 +128,7 @@ class PlacementSpec:
         ...
 class CallSpec:
     breaker: bool
+    idempotent: bool
     jitter: str
     op: str
     strategy: str
@@ -189,6 +190,24 @@ class CallSpec:
     def bulkhead(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def hedge_delay(self) -> int:
+        ...
+    @hedge_delay.setter
+    def hedge_delay(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hedge_min_samples(self) -> int:
+        ...
+    @hedge_min_samples.setter
+    def hedge_min_samples(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hedge_percentile(self) -> float:
+        ...
+    @hedge_percentile.setter
+    def hedge_percentile(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def retry_budget(self) -> float:
         ...
     @retry_budget.setter
@@ -240,6 +259,12 @@ class ServiceSpec:
         ...
     @instances.setter
     def instances(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def lifo_above(self) -> int:
+        ...
+    @lifo_above.setter
+    def lifo_above(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def max_queue_time(self) -> int:
@@ -569,6 +594,9 @@ class OpResult:
     def finished_all(self) -> int:
         ...
     @property
+    def hedges(self) -> int:
+        ...
+    @property
     def latency(self) -> Histogram:
         ...
     @property
@@ -606,6 +634,9 @@ class InstanceResult:
     def utilisation(self) -> float:
         ...
 class ComponentResult:
+    @property
+    def duplicates(self) -> int:
+        ...
     @property
     def instances(self) -> list[InstanceResult]:
         ...
