@@ -88,7 +88,15 @@ def _recorded(method):
 
 
 class Model:
-    """An architecture: components, placement and network."""
+    """An architecture: components, placement and network.
+
+    Example::
+
+        m = sim.Model("shop")
+        db = m.service("db", workers=8, service_time=sim.Exp("2ms"))
+        m.client("web", target=db, workload=sim.Open(rate=1000))
+        res = sim.run(m, duration="1m", seed=1)
+    """
 
     def __init__(self, name: str = "model"):
         if not isinstance(name, str) or not name:
@@ -111,7 +119,13 @@ class Model:
     # -- placement and network ------------------------------------------------
     @_recorded
     def zone(self, name: str, region: str = "region-1") -> str:
-        """Declare a zone in a region. Instances spread over the declared zones by default."""
+        """Declare a zone in a region. Instances spread over the declared zones by default.
+
+        Example::
+
+            m.zone("eu-1a", region="eu")
+            m.zone("eu-1b", region="eu")
+        """
         if any(z[0] == name for z in self._zones):
             raise ValueError(f"zone {name!r} is declared twice")
         self._zones.append((name, region))
@@ -119,7 +133,12 @@ class Model:
 
     @_recorded
     def host(self, name: str, zone: str | None = None) -> str:
-        """Declare a host; components placed on the same host cross no network."""
+        """Declare a host; components placed on the same host cross no network.
+
+        Example::
+
+            m.host("rack1-node1", zone="eu-1a")
+        """
         if zone is None:
             if not self._zones:
                 self.zone("zone-a")
@@ -136,6 +155,10 @@ class Model:
 
         Same host: no network. ``links`` override the level between two named zones or regions;
         routes between zones follow the shortest path by mean latency.
+
+        Example::
+
+            m.network(same_zone="100us", cross_zone=sim.Exp("1ms"), cross_region="40ms")
         """
         n = self._network
         n.same_zone = as_distribution(same_zone, "network.same_zone")._impl
@@ -182,6 +205,13 @@ class Model:
         hosts / zones: explicit placement, or the zones to spread instances over.
         lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
         a free worker serves the newest first (0: always LIFO; None: FIFO).
+
+        Example::
+
+            db = m.service("db", workers=8, service_time=sim.Exp("2ms"))
+            api = m.service("api", instances=4, workers=16, queue_limit=100,
+                            service_time=sim.LogNormal(median="4ms", p99="40ms"),
+                            calls=[sim.Call(db, timeout="50ms", retry=sim.Retry(attempts=3))])
         """
         s = _core.ServiceSpec()
         s.error_probability = _probability(error_probability, f"service {name!r}: error_probability")
@@ -261,6 +291,10 @@ class Model:
         """A load balancer over the instances of ``target``.
 
         strategy: "round_robin", "random", "least_outstanding" or "p2c" (power of two choices).
+
+        Example::
+
+            lb = m.balancer("edge", target=api, strategy="p2c")
         """
         if strategy not in STRATEGIES:
             raise ValueError(f"balancer {name!r}: strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
@@ -282,6 +316,11 @@ class Model:
         workload: ``Open(rate=...)`` (default rate 1/s) or ``Closed(users=..., think=...)``.
         keys: a key chooser (default UniformKeys(1000)); mix: ``{op: weight}`` (default all
         "read"); deadline: a reply later than this counts as a timeout.
+
+        Example::
+
+            m.client("web", target=lb, workload=sim.Open(rate=2000), mix={"read": 0.9, "write": 0.1},
+                     keys=sim.Zipf(100_000, 0.9), deadline="1s")
         """
         c = _core.ClientSpec()
         c.name, c.target = name, target_name(target)
@@ -318,7 +357,12 @@ class Model:
     # -- compilation ----------------------------------------------------------
     @property
     def components(self) -> dict[str, str]:
-        """Component names and kinds, in declaration order."""
+        """Component names and kinds, in declaration order.
+
+        Example::
+
+            m.components   # {"db": "service", "api": "service", "edge": "balancer", "web": "client"}
+        """
         return dict(self._names)
 
     def _to_spec(self):
@@ -344,6 +388,11 @@ class Model:
 
         A scenario file's ``duration``, ``warmup``, ``seed``, ``until_requests``, ``window``,
         ``faults``, ``slo`` and ``replications`` land here. Only the options given are stored.
+
+        Example::
+
+            m.run_options(duration="5m", warmup="30s", seed=7)
+            sim.run(m, **m.options)
         """
         given = {"duration": duration, "warmup": warmup, "seed": seed, "until_requests": until_requests,
                  "window": window, "faults": None if faults is None else list(faults),
@@ -355,13 +404,23 @@ class Model:
 
     @property
     def slos(self) -> list:
-        """The service-level objectives of this model's runs (``options["slos"]``)."""
+        """The service-level objectives of this model's runs (``options["slos"]``).
+
+        Example::
+
+            m.slo("web", percentile=99, threshold="100ms")
+            m.slos
+        """
         return self.options.get("slos", [])
 
     def slo(self, component, **objective):
         """Add a service-level objective, judged by ``sim.run(m, **m.options)``:
         ``m.slo("web", availability=0.999)``, ``m.slo("web", percentile=99, threshold="200ms")``.
         The arguments are those of ``archsim.SLO``; ``archsim run`` exits with 1 when one is violated.
+
+        Example::
+
+            m.slo("web", percentile=99, threshold="100ms")
         """
         from .slo import SLO
 
@@ -371,7 +430,13 @@ class Model:
 
     def to_yaml(self, path=None) -> str:
         """This model, its run options and SLOs as a scenario file (also written to ``path``
-        if given); ``archsim.load`` reads it back into an equal model."""
+        if given); ``archsim.load`` reads it back into an equal model.
+
+        Example::
+
+            print(m.to_yaml())
+            m.to_yaml("shop.yaml")
+        """
         from .scenario import dump_yaml, to_data
 
         text = dump_yaml(to_data(self))

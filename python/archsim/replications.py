@@ -236,7 +236,13 @@ class ReplicatedResult:
 
     @property
     def faults(self) -> pd.DataFrame:
-        """The fault logs of all replications, with a ``replication`` column."""
+        """The fault logs of all replications, with a ``replication`` column.
+
+        Example::
+
+            reps = sim.run(m, duration="5m", faults=[sim.Crash("db[0]", at="1m", duration="30s")], replications=5)
+            reps.faults.groupby("replication").failed_requests.sum()
+        """
         return pd.concat([r.faults.assign(replication=i) for i, r in enumerate(self.replications)],
                          ignore_index=True)
 

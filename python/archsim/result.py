@@ -15,7 +15,15 @@ _PERCENTILES = (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9))
 
 
 class Result:
-    """Every figure of one run. Latencies are in seconds, rates per second."""
+    """Every figure of one run. Latencies are in seconds, rates per second.
+
+    Example::
+
+        res = sim.run(m, duration="5m", warmup="30s", seed=1)
+        print(res.report())
+        res.summary()              # one row per component
+        res.to_pandas()            # tidy: component x op x metric
+    """
 
     def __init__(self, raw, model_name: str, slos=()):
         self._raw = raw
@@ -45,7 +53,13 @@ class Result:
         return chosen
 
     def latency(self, name: str, op: str | None = None) -> LatencyHistogram:
-        """Latency histogram of successful requests at ``name`` (all ops merged unless ``op``)."""
+        """Latency histogram of successful requests at ``name`` (all ops merged unless ``op``).
+
+        Example::
+
+            res.latency("web").percentile(99)      # seconds
+            res.latency("api", op="write").count
+        """
         h = LatencyHistogram()
         for o in self._ops(name, op):
             h.merge(LatencyHistogram(_copy_hist(o.latency)))
@@ -101,7 +115,13 @@ class Result:
 
     def summary(self, by_op: bool = False) -> pd.DataFrame:
         """One row per component (and per operation if ``by_op``): throughput, latency
-        percentiles (s), errors by kind, availability, utilisation, queue length, Little's law."""
+        percentiles (s), errors by kind, availability, utilisation, queue length, Little's law.
+
+        Example::
+
+            res.summary()[["component", "throughput", "p99", "availability"]]
+            res.summary(by_op=True)
+        """
         rows = []
         for comp in self._raw.components:
             ops = [o for o in comp.ops if o.arrivals or o.finished_all]
@@ -111,7 +131,12 @@ class Result:
         return pd.DataFrame(rows)
 
     def instances(self, name: str | None = None) -> pd.DataFrame:
-        """One row per instance: host, completed, utilisation, mean queue and in-flight."""
+        """One row per instance: host, completed, utilisation, mean queue and in-flight.
+
+        Example::
+
+            res.instances("api")[["instance", "utilisation", "mean_queue"]]
+        """
         rows = []
         for comp in self._raw.components:
             if name is not None and comp.name != name:
@@ -125,18 +150,33 @@ class Result:
         return pd.DataFrame(rows)
 
     def component(self, name: str) -> dict:
-        """The summary row of ``name`` as a dict."""
+        """The summary row of ``name`` as a dict.
+
+        Example::
+
+            res.component("web")["p99"]
+        """
         self._component(name)
         df = self.summary()
         return df[df.component == name].iloc[0].to_dict()
 
     def availability(self, name: str) -> float:
-        """Successful / finished requests at ``name`` over the measured window."""
+        """Successful / finished requests at ``name`` over the measured window.
+
+        Example::
+
+            res.availability("web")   # e.g. 0.9993
+        """
         return self.component(name)["availability"]
 
     def littles_law(self, name: str) -> tuple[float, float]:
         """(L, lambda*W) for ``name``: time-averaged requests in the component, and
-        arrival rate times mean time in it. They agree in any stable run."""
+        arrival rate times mean time in it. They agree in any stable run.
+
+        Example::
+
+            L, lam_w = res.littles_law("api")   # agree in a stable run
+        """
         row = self.component(name)
         return row["littles_L"], row["littles_lambda_W"]
 
@@ -145,6 +185,10 @@ class Result:
         finished in the window), mean, p50, p90, p99, p999.
 
         ``window`` (a multiple of the run's window) coarsens the series.
+
+        Example::
+
+            res.timeseries("web", "p99", window="10s").plot()
         """
         from ._units import to_ns
 
@@ -198,7 +242,13 @@ class Result:
         """The fault log: kind, target (an instance, or "a | b" between two groups of sites),
         start and end (s; NaN if still active at the end of the run), the requests a crash
         failed, and what the fault affected while active (requests failed or refused, served
-        slowly, responses changed, messages lost or delayed)."""
+        slowly, responses changed, messages lost or delayed).
+
+        Example::
+
+            res = sim.run(m, duration="5m", faults=[sim.Crash("db[0]", at="1m", duration="30s")])
+            res.faults
+        """
         return pd.DataFrame(
             [{"kind": f.kind, "target": f.target, "start": f.start / 1e9,
               "end": f.end / 1e9 if f.end >= 0 else float("nan"), "failed_requests": f.failed_requests,
@@ -210,7 +260,12 @@ class Result:
     def requests(self, name: str | None = None) -> pd.DataFrame:
         """Request-level availability per client (or ``name``) and operation: requests
         offered (sent after the warm-up), successful, failed, unfinished when the run ended,
-        and availability = successful / offered."""
+        and availability = successful / offered.
+
+        Example::
+
+            res.requests("web")
+        """
         rows = []
         for comp in self._raw.components:
             if (name is None and comp.kind != "client") or (name is not None and comp.name != name):
@@ -230,7 +285,12 @@ class Result:
     def uptime(self, name: str | None = None) -> pd.DataFrame:
         """Per service instance (of ``name``, or all): seconds down during the measured
         window (under a crash or a random crash; overlapping crashes count once) and
-        uptime = 1 - down / measured."""
+        uptime = 1 - down / measured.
+
+        Example::
+
+            res.uptime("db")
+        """
         start, end = self._raw.measured_from, self._raw.measured_to
         down: dict[str, list[tuple[int, int]]] = {}
         for f in self._raw.faults:
@@ -257,17 +317,33 @@ class Result:
     @property
     def slos(self) -> pd.DataFrame:
         """The verdict on each SLO given to ``run(slos=...)``: compliance, met, error budget
-        consumed (1 = all of it), the highest burn rate over its windows."""
+        consumed (1 = all of it), the highest burn rate over its windows.
+
+        Example::
+
+            res = sim.run(m, duration="5m", slos=[slo])
+            res.slos
+        """
         return pd.DataFrame([s.evaluate(self) for s in self._slos])
 
     @property
     def slos_met(self) -> bool:
-        """True when every SLO given to ``run`` is met (and when there are none)."""
+        """True when every SLO given to ``run`` is met (and when there are none).
+
+        Example::
+
+            assert res.slos_met
+        """
         return all(s.evaluate(self)["met"] for s in self._slos)
 
     def slo_series(self, slo) -> pd.DataFrame:
         """Per compliance window of ``slo`` (an SLO, or the name of one given to run):
-        good and valid events, compliance, burn rate, met."""
+        good and valid events, compliance, burn rate, met.
+
+        Example::
+
+            res.slo_series(slo)
+        """
         return self._slo(slo).series(self)
 
     def _slo(self, slo):
@@ -287,7 +363,12 @@ class Result:
         throughput is within ``tolerance`` (10 %) of its level before the fault and p99
         latency is at most (1 + tolerance) times it; NaN and status "did not recover"
         when that never happens before the end of the run. The level before the fault
-        is measured over the complete windows between the warm-up and the fault's start."""
+        is measured over the complete windows between the warm-up and the fault's start.
+
+        Example::
+
+            res.recovery("web")
+        """
         from ._units import to_ns
 
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 < tolerance < 1:
@@ -351,10 +432,22 @@ class Result:
 
     # -- identity and export --------------------------------------------------
     def fingerprint(self) -> str:
-        """A stable hash of every reported figure: same model + seed + build -> same value."""
+        """A stable hash of every reported figure: same model + seed + build -> same value.
+
+        Example::
+
+            sim.run(m, duration=60, seed=1).fingerprint() == sim.run(m, duration=60, seed=1).fingerprint()  # True
+        """
         return self._raw.fingerprint()
 
     def to_dict(self) -> dict:
+        """The result as plain Python data: model, seed, fingerprint, summary rows by operation,
+        instances and the fault log (what ``to_json`` writes).
+
+        Example::
+
+            res.to_dict()["summary"][0]["p99"]
+        """
         summary = self.summary(by_op=True).replace({np.nan: None})
         return {
             "model": self.model, "seed": self.seed, "fingerprint": self.fingerprint(),
@@ -366,7 +459,12 @@ class Result:
         }
 
     def to_json(self, path=None, indent: int = 2) -> str:
-        """The result as JSON (written to ``path`` if given)."""
+        """The result as JSON (written to ``path`` if given).
+
+        Example::
+
+            res.to_json("run.json")
+        """
         text = json.dumps(self.to_dict(), indent=indent, default=float)
         if path is not None:
             with open(path, "w") as f:
@@ -374,7 +472,12 @@ class Result:
         return text
 
     def report(self) -> str:
-        """A readable text report."""
+        """A readable text report.
+
+        Example::
+
+            print(res.report())
+        """
         df = self.summary()
         lines = [f"model {self.model}  seed {self.seed}  fingerprint {self.fingerprint()}",
                  f"measured {self.measured_seconds:g}s simulated, {self.events:,} events, "
@@ -398,7 +501,12 @@ class Result:
 
     @property
     def warmup(self) -> float:
-        """The warm-up of this run in seconds (given, or detected by MSER-5)."""
+        """The warm-up of this run in seconds (given, or detected by MSER-5).
+
+        Example::
+
+            sim.run(m, duration="5m", warmup="mser5").warmup   # seconds
+        """
         return self._raw.measured_from / 1e9
 
     def to_pandas(self, **columns) -> pd.DataFrame:

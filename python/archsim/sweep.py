@@ -234,18 +234,34 @@ class SweepResult:
 
     @property
     def interrupted(self) -> bool:
-        """True when Ctrl-C stopped the sweep before every point came back."""
+        """True when Ctrl-C stopped the sweep before every point came back.
+
+        Example::
+
+            if sw.interrupted:
+                print(f"{len(sw)} of {sw.total_points} points came back")
+        """
         return len(self._points) < self.total_points or any(
             p.error and p.error.startswith("KeyboardInterrupt") for p in self._points)
 
     @property
     def results(self) -> list[PointResult]:
-        """The points as ``PointResult`` objects (table, fingerprint, collected, error)."""
+        """The points as ``PointResult`` objects (table, fingerprint, collected, error).
+
+        Example::
+
+            sw.results[0].fingerprint, sw.results[0].table.head()
+        """
         return list(self._points)
 
     @property
     def points(self) -> pd.DataFrame:
-        """One row per point: parameters, seed, fingerprint, events, stop reason, wall time, error."""
+        """One row per point: parameters, seed, fingerprint, events, stop reason, wall time, error.
+
+        Example::
+
+            sw.points[["workers", "seed", "fingerprint", "wall_seconds"]]
+        """
         rows = [{**p.params, "seed": p.seed, "fingerprint": p.fingerprint, "events": p.events,
                  "stop_reason": p.stop_reason, "wall_seconds": p.wall_seconds, "worker": p.worker,
                  "error": p.error} for p in self._points]
@@ -254,13 +270,25 @@ class SweepResult:
 
     @property
     def errors(self) -> pd.DataFrame:
-        """The failed points: parameters, seed and the error with its traceback."""
+        """The failed points: parameters, seed and the error with its traceback.
+
+        Example::
+
+            for row in sw.errors.itertuples():
+                print(row.seed, row.error.splitlines()[0])
+        """
         df = self.points
         return df[df.error.notna()][[*self.param_names, "seed", "error"]].reset_index(drop=True)
 
     @property
     def collected(self) -> list:
-        """What ``collect`` returned for each point, in grid order (None for failed points)."""
+        """What ``collect`` returned for each point, in grid order (None for failed points).
+
+        Example::
+
+            sw = sim.sweep(build, params={"workers": [2, 4]}, collect=web_cdf, duration=60)
+            edges, frac = sw.collected[0]
+        """
         return [p.collected for p in self._points]
 
     def to_pandas(self) -> pd.DataFrame:
