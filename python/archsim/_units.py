@@ -40,5 +40,10 @@ def parse_duration(value) -> float:
 
     Accepts a non-negative number of seconds or a string with one of the units
     ns, us, ms, s, m, h. Anything else ("5 parsecs", "-3s") raises ValueError.
+
+    Example::
+
+        >>> parse_duration("250us"), parse_duration("2m")
+        (0.00025, 120.0)
     """
     return to_ns(value) / 1e9

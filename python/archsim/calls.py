@@ -24,6 +24,10 @@ class Retry:
     retrying.
 
         sim.Call(db, timeout="50ms", retry=sim.Retry(attempts=3, backoff="10ms", jitter="full"))
+
+    Example::
+
+        sim.Retry(attempts=3, backoff="10ms", cap="200ms", jitter="full", budget=0.1)
     """
 
     attempts: int = 3
@@ -69,6 +73,10 @@ class CircuitBreaker:
     "circuit_open" for ``open_for``; then ``probes`` trial attempts go out:
     all succeeding closes it, any failing opens it again. One breaker guards
     a call edge for all instances of the calling service.
+
+        sim.Call(db, breaker=sim.CircuitBreaker(failure_rate=0.5, window=20, open_for="5s"))
+
+    Example::
 
         sim.Call(db, breaker=sim.CircuitBreaker(failure_rate=0.5, window=20, open_for="5s"))
     """
@@ -145,6 +153,10 @@ class Call:
     effect must happen once (a payment): when the dependency completes more
     than one attempt of one call (a retry after a timeout, a hedge), each
     extra completion counts as a duplicate effect (``duplicates`` column).
+
+    Example::
+
+        sim.Call(db, op="write", timeout="50ms", retry=sim.Retry(attempts=3), bulkhead=32)
     """
 
     target: object
@@ -182,7 +194,12 @@ class Call:
 
 @dataclass
 class Parallel:
-    """Calls made at once. ``wait`` is "all", "first", or an integer k (k of n)."""
+    """Calls made at once. ``wait`` is "all", "first", or an integer k (k of n).
+
+    Example::
+
+        m.service("api", calls=[sim.Parallel([sim.Call(a), sim.Call(b), sim.Call(c)], wait=2)])
+    """
 
     calls: Sequence[Call]
     wait: object = "all"

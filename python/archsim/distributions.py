@@ -47,7 +47,13 @@ def _call(factory, *args):
 
 
 class Distribution:
-    """Base of all distributions: ``sample``, ``mean``, ``variance``."""
+    """Base of all distributions: ``sample``, ``mean``, ``variance``.
+
+    Example::
+
+        sim.Exp("5ms").sample(3, seed=42)     # three draws, seconds
+        sim.Exp("5ms").mean(), sim.Exp("5ms").variance()
+    """
 
     _impl: "_core.Distribution"
 
@@ -72,7 +78,12 @@ class Distribution:
 
 
 class Const(Distribution):
-    """Always ``value``."""
+    """Always ``value``.
+
+    Example::
+
+        m.service("cache", service_time=sim.Const("1ms"))
+    """
 
     def __init__(self, value):
         self.value = _seconds(value, "Const.value")
@@ -80,7 +91,12 @@ class Const(Distribution):
 
 
 class Uniform(Distribution):
-    """Uniform on [low, high]."""
+    """Uniform on [low, high].
+
+    Example::
+
+        sim.Uniform("1ms", "3ms").mean()      # 0.002
+    """
 
     def __init__(self, low, high):
         self.low, self.high = _seconds(low, "Uniform.low"), _seconds(high, "Uniform.high")
@@ -88,7 +104,13 @@ class Uniform(Distribution):
 
 
 class Exp(Distribution):
-    """Exponential, given ``mean`` or ``rate`` (per second)."""
+    """Exponential, given ``mean`` or ``rate`` (per second).
+
+    Example::
+
+        sim.Exp("5ms")          # mean 5 ms
+        sim.Exp(rate=200)       # the same
+    """
 
     def __init__(self, mean=None, *, rate=None):
         if (mean is None) == (rate is None):
@@ -103,7 +125,12 @@ class Exp(Distribution):
 
 
 class Erlang(Distribution):
-    """Sum of ``k`` exponentials with total mean ``mean``."""
+    """Sum of ``k`` exponentials with total mean ``mean``.
+
+    Example::
+
+        sim.Erlang(4, "10ms")   # less variable than Exp("10ms"): C^2 = 1/4
+    """
 
     def __init__(self, k: int, mean):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 1000:
@@ -113,7 +140,12 @@ class Erlang(Distribution):
 
 
 class Gamma(Distribution):
-    """Gamma with ``shape`` and ``scale`` (mean = shape * scale)."""
+    """Gamma with ``shape`` and ``scale`` (mean = shape * scale).
+
+    Example::
+
+        sim.Gamma(shape=0.5, scale=0.004)   # mean 2 ms, C^2 = 2
+    """
 
     def __init__(self, shape, scale):
         self.shape, self.scale = _number(shape, "Gamma.shape"), _seconds(scale, "Gamma.scale")
@@ -121,7 +153,12 @@ class Gamma(Distribution):
 
 
 class Normal(Distribution):
-    """Normal(mean, stddev) truncated at 0 (negative draws are redrawn)."""
+    """Normal(mean, stddev) truncated at 0 (negative draws are redrawn).
+
+    Example::
+
+        sim.Normal("20ms", "5ms")
+    """
 
     def __init__(self, mean, stddev):
         self.mu, self.stddev = _seconds(mean, "Normal.mean"), _seconds(stddev, "Normal.stddev")
@@ -129,7 +166,12 @@ class Normal(Distribution):
 
 
 class LogNormal(Distribution):
-    """Log-normal, by ``mu``/``sigma`` of the underlying normal, or by ``median`` and ``p99``."""
+    """Log-normal, by ``mu``/``sigma`` of the underlying normal, or by ``median`` and ``p99``.
+
+    Example::
+
+        sim.LogNormal(median="4ms", p99="40ms")
+    """
 
     def __init__(self, mu=None, sigma=None, *, median=None, p99=None):
         if median is not None or p99 is not None:
@@ -145,7 +187,12 @@ class LogNormal(Distribution):
 
 
 class Pareto(Distribution):
-    """Pareto with ``shape`` (alpha) and ``scale`` (minimum value)."""
+    """Pareto with ``shape`` (alpha) and ``scale`` (minimum value).
+
+    Example::
+
+        sim.Pareto(shape=2.5, scale="1ms")   # heavy tail, finite variance
+    """
 
     def __init__(self, shape, scale):
         self.shape, self.scale = _number(shape, "Pareto.shape"), _seconds(scale, "Pareto.scale")
@@ -153,7 +200,12 @@ class Pareto(Distribution):
 
 
 class HyperExp(Distribution):
-    """Exponential with mean ``means[i]`` with probability ``probabilities[i]``."""
+    """Exponential with mean ``means[i]`` with probability ``probabilities[i]``.
+
+    Example::
+
+        sim.HyperExp([0.9, 0.1], ["2ms", "50ms"])   # mostly fast, sometimes slow
+    """
 
     def __init__(self, probabilities: Sequence[float], means: Sequence):
         self.probabilities = [_number(p, "HyperExp.probabilities") for p in probabilities]
@@ -162,7 +214,12 @@ class HyperExp(Distribution):
 
 
 class Mixture(Distribution):
-    """Draw from ``components[i]`` with probability proportional to ``weights[i]``."""
+    """Draw from ``components[i]`` with probability proportional to ``weights[i]``.
+
+    Example::
+
+        sim.Mixture([0.95, 0.05], [sim.Exp("2ms"), sim.Const("100ms")])
+    """
 
     def __init__(self, weights: Sequence[float], components: Sequence[Distribution]):
         self.weights = [_number(w, "Mixture.weights") for w in weights]
@@ -174,7 +231,12 @@ class Mixture(Distribution):
 
 
 class Empirical(Distribution):
-    """Resamples the given values uniformly (a bootstrap of measured data)."""
+    """Resamples the given values uniformly (a bootstrap of measured data).
+
+    Example::
+
+        sim.Empirical([0.002, 0.003, 0.003, 0.010])   # measured latencies, seconds
+    """
 
     def __init__(self, values: Sequence):
         self.values = [_seconds(v, "Empirical.values") for v in values]
@@ -192,7 +254,12 @@ def as_distribution(value, name: str) -> Distribution:
 
 
 class KeyChooser:
-    """Which key a request touches: integers 0 .. n-1."""
+    """Which key a request touches: integers 0 .. n-1.
+
+    Example::
+
+        sim.Zipf(1000, 0.9).sample(5, seed=1)
+    """
 
     _impl: "_core.KeyChooser"
 
@@ -218,14 +285,24 @@ def _key_count(n, cls: str) -> int:
 
 
 class UniformKeys(KeyChooser):
-    """Every key equally likely."""
+    """Every key equally likely.
+
+    Example::
+
+        m.client("web", target=api, keys=sim.UniformKeys(10_000))
+    """
 
     def __init__(self, n: int):
         self._impl = _call(_core.KeyChooser.uniform, _key_count(n, "UniformKeys"))
 
 
 class Zipf(KeyChooser):
-    """Key k (0-based) with probability proportional to 1/(k+1)^exponent; O(1) per draw."""
+    """Key k (0-based) with probability proportional to 1/(k+1)^exponent; O(1) per draw.
+
+    Example::
+
+        m.client("web", target=cache, keys=sim.Zipf(100_000, 0.9))
+    """
 
     def __init__(self, n: int, exponent: float = 1.0):
         self.exponent = _number(exponent, "Zipf.exponent")

@@ -75,7 +75,12 @@ def _sites(value, name: str) -> list[str]:
 class Crash(Fault):
     """The instance crashes at ``at``: its queued and in-service requests fail
     with "unavailable", and so does every request that reaches it until it
-    restarts after ``duration`` (None: it stays down)."""
+    restarts after ``duration`` (None: it stays down).
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.Crash("db[0]", at="1m", duration="30s")])
+    """
 
     target: object
     at: object = 0.0
@@ -90,7 +95,12 @@ class Crash(Fault):
 @dataclass
 class Slow(Fault):
     """Service times of the instance are multiplied by ``factor`` from ``at``
-    for ``duration`` (None: until the end of the run)."""
+    for ``duration`` (None: until the end of the run).
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.Slow("db", factor=3, at="1m", duration="20s")])
+    """
 
     target: object
     factor: float = 2.0
@@ -131,7 +141,12 @@ class _ResponseFault(Fault):
 @dataclass
 class DropResponses(_ResponseFault):
     """Each successful response of the target is lost on its way back with
-    ``probability``: the work is done, the caller sees "dropped"."""
+    ``probability``: the work is done, the caller sees "dropped".
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.DropResponses("db", probability=0.01)])
+    """
 
     kind = "drop_responses"
 
@@ -139,7 +154,12 @@ class DropResponses(_ResponseFault):
 @dataclass
 class ErrorResponses(_ResponseFault):
     """Each request the target serves fails with "error" after its service
-    time, with ``probability``."""
+    time, with ``probability``.
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.ErrorResponses("db", probability=0.05)])
+    """
 
     kind = "error_responses"
 
@@ -148,7 +168,12 @@ class ErrorResponses(_ResponseFault):
 class CorruptResponses(_ResponseFault):
     """Each successful response of the target carries corrupted data with
     ``probability``: the callers count it as a success, and every response
-    built on it is corrupted too (the ``corrupted`` column of the summary)."""
+    built on it is corrupted too (the ``corrupted`` column of the summary).
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.CorruptResponses("db", probability=0.001)])
+    """
 
     kind = "corrupt_responses"
 
@@ -159,7 +184,12 @@ class RandomCrashes(Fault):
     drawn from ``mttf``, crashes (as ``Crash``), and restarts after a time drawn
     from ``mttr``. A duration means an exponential time with that mean; a
     distribution is used as given. Draws come from the stream
-    "<instance>/random_crashes". New crashes start only within [at, at + duration)."""
+    "<instance>/random_crashes". New crashes start only within [at, at + duration).
+
+    Example::
+
+        sim.run(m, duration="1h", faults=[sim.RandomCrashes("db", mttf="10m", mttr="30s")])
+    """
 
     target: object
     mttf: object = "1h"
@@ -198,7 +228,12 @@ class Partition(Fault):
     """Messages between the sites of group ``a`` and those of group ``b`` are
     lost (only from a to b when ``one_way``); the sender learns of it as
     "dropped" after the message's transit time, as for network loss. Messages
-    within a group, or to or from a site in neither, pass."""
+    within a group, or to or from a site in neither, pass.
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.Partition("eu", "us", at="1m", duration="30s")])
+    """
 
     a: object
     b: object
@@ -223,7 +258,12 @@ class Partition(Fault):
 @dataclass
 class LinkLatency(Fault):
     """Messages between the sites of group ``a`` and those of group ``b`` (both
-    ways) take an extra ``latency`` (a distribution, or a duration)."""
+    ways) take an extra ``latency`` (a distribution, or a duration).
+
+    Example::
+
+        sim.run(m, duration="5m", faults=[sim.LinkLatency("eu", "us", latency="200ms", at="1m")])
+    """
 
     a: object
     b: object

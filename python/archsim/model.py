@@ -28,7 +28,13 @@ __all__ = ["Model", "ComponentRef", "Link"]
 
 @dataclass(frozen=True)
 class ComponentRef:
-    """A handle to a component in a model; pass it as a call or balancer target."""
+    """A handle to a component in a model; pass it as a call or balancer target.
+
+    Example::
+
+        db = m.service("db")
+        db.name, db[0]          # ("db", "db[0]"), an instance for faults
+    """
 
     name: str
     kind: str
@@ -41,7 +47,12 @@ class ComponentRef:
 
 @dataclass
 class Link:
-    """An explicit network link between two zones or regions (overrides the level latency)."""
+    """An explicit network link between two zones or regions (overrides the level latency).
+
+    Example::
+
+        m.network(cross_zone="1ms", links=[sim.Link("eu-1a", "us-1a", latency="80ms")])
+    """
 
     a: str
     b: str

@@ -17,6 +17,10 @@ class RateLimit:
     use up the others' share.
 
         m.service("api", rate_limit=sim.RateLimit(rate=500, burst=50, per_tenant=True))
+
+    Example::
+
+        m.service("api", rate_limit=sim.RateLimit(rate=1000, burst=100, per_tenant=True))
     """
 
     rate: float

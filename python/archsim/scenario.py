@@ -83,7 +83,15 @@ class ScenarioProblem:
 
 
 class ScenarioError(ValueError):
-    """Every problem found in a scenario, each with its position and field path."""
+    """Every problem found in a scenario, each with its position and field path.
+
+    Example::
+
+        try:
+            sim.load("broken.yaml")
+        except sim.ScenarioError as e:
+            print(e)      # every problem, with file:line:column
+    """
 
     def __init__(self, problems: list[ScenarioProblem]):
         self.problems = problems
@@ -230,6 +238,11 @@ def load(path, overrides=()) -> Model:
 
     ``overrides``: ``"path=value"`` strings (``"checkout.workers=32"``) applied before
     checking, as ``archsim run --set`` does. Raises ScenarioError listing every problem.
+
+    Example::
+
+        m = sim.load("scenarios/commerce.yaml")
+        res = sim.run(m, **m.options)
     """
     path = str(path)
     try:
@@ -241,7 +254,12 @@ def load(path, overrides=()) -> Model:
 
 
 def loads(text: str, file: str = "<scenario>", overrides=()) -> Model:
-    """Read a scenario from a string; see ``load``."""
+    """Read a scenario from a string; see ``load``.
+
+    Example::
+
+        m = sim.loads(open("scenarios/monolith.yaml").read())
+    """
     cx = _Reader(file)
     try:
         root = yaml.compose(_Named(text, file), Loader=_YAML_LOADER)

@@ -40,6 +40,12 @@ class SLO:
     a duration (a multiple of the run's window) judges each complete window
     of that length and the SLO is met only if every one is. ``op``: one
     operation only. ``name``: a label (default built from the others).
+
+    Example::
+
+        slo = sim.SLO("web", percentile=99, threshold="200ms")
+        res = sim.run(m, duration="10m", slos=[slo, sim.SLO("web", availability=0.999)])
+        res.slos_met
     """
 
     component: object

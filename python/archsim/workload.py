@@ -22,7 +22,12 @@ def _rate(value, name: str) -> float:
 
 @dataclass(frozen=True)
 class Burst:
-    """Extra load: the rate becomes ``rate`` (or base x ``factor``) during [at, at + duration)."""
+    """Extra load: the rate becomes ``rate`` (or base x ``factor``) during [at, at + duration).
+
+    Example::
+
+        sim.Open(200, bursts=[sim.Burst(at="30s", duration="5s", rate=2000)])
+    """
 
     at: object
     duration: object
@@ -44,6 +49,11 @@ class Open:
     ``schedule`` lists ``(time, rate)`` changes, e.g. ``[("0s", 100), ("1m", 400)]``;
     ``bursts`` overlay temporary changes. Between changes the rate is constant
     and arrivals are exactly Poisson.
+
+    Example::
+
+        sim.Open(rate=500)
+        sim.Open(100, schedule=[("0s", 100), ("1m", 400)], bursts=[sim.Burst(at="2m", duration="10s", factor=3)])
     """
 
     def __init__(self, rate: float = 1.0, *, schedule: Sequence | None = None, bursts: Sequence[Burst] = ()):
@@ -97,7 +107,12 @@ def _overlay(segments, start, end, burst):
 
 @dataclass
 class Closed:
-    """``users`` users, each: send a request, wait for the reply, think, repeat."""
+    """``users`` users, each: send a request, wait for the reply, think, repeat.
+
+    Example::
+
+        m.client("users", target=api, workload=sim.Closed(users=200, think=sim.Exp("1s")))
+    """
 
     users: int
     think: object = 0.0

@@ -12,7 +12,7 @@ import archsim as sim
 MODULES = [importlib.import_module(f"archsim.{name}")  # archsim.sweep is also the function
            for name in ("sweep", "replications", "stats", "tidy", "plots", "progress")]
 CLASSES = [sim.ReplicatedResult, sim.SweepResult, sim.Result, sim.Model, sim.LatencyHistogram]
-DOCTEST_MODULES = ["archsim.stats", "archsim.replications", "archsim.histogram"]
+DOCTEST_MODULES = ["archsim.stats", "archsim.replications", "archsim.histogram", "archsim._units"]
 
 
 def _public_callables():
@@ -31,8 +31,8 @@ def _public_callables():
             if name.startswith("_") or not inspect.isfunction(member):
                 continue
             yield f"{cls.__name__}.{name}", member
-    yield "archsim.run", sim.run
-    yield "archsim.sweep", sim.sweep
+    for name in sim.__all__:  # every public function and class of the package
+        yield f"archsim.{name}", getattr(sim, name)
 
 
 def _has_example(doc: str) -> bool:
