@@ -9,10 +9,11 @@ unmeasured start is needed: MSER-5 must find it, and the replications' interval
 must then cover the formula, which it does not without the warm-up.
 """
 
+import json
 import math
 import signal
-import os
-import threading
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -127,24 +128,40 @@ def test_bad_replication_arguments_name_the_field():
         sim.run(mm1(), duration=10, replications=2, warmup="mser5")
 
 
-def test_ctrl_c_during_replications_keeps_the_finished_ones(ctrl_c_raises):
-    def long_model() -> sim.Model:
-        m = sim.Model("long")
-        q = m.service("q", workers=4, service_time=sim.Exp("1ms"))
-        m.client("web", target=q, workload=sim.Open(rate=3000))
-        return m
+_CTRL_C_CHILD = """
+import json, signal, sys, time, warnings
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import archsim as sim
 
-    started = time.perf_counter()
-    first = sim.run(long_model(), duration=100, seed=1, progress=False)
-    one_run = time.perf_counter() - started
-    # Ctrl-C during about the third replication.
-    timer = threading.Timer(2.5 * one_run, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+def long_model():
+    m = sim.Model("long")
+    q = m.service("q", workers=4, service_time=sim.Exp("1ms"))
+    m.client("web", target=q, workload=sim.Open(rate=3000))
+    return m
+
+started = time.perf_counter()
+first = sim.run(long_model(), duration=100, seed=1, progress=False)
+print(time.perf_counter() - started, flush=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    reps = sim.run(long_model(), duration=100, seed=1, replications=200, progress=False)
+print(json.dumps({"n": len(reps), "first_same": reps[0].fingerprint() == first.fingerprint(),
+                  "stops": sorted({r.stop_reason for r in reps.replications}),
+                  "warnings": [str(w.message) for w in caught]}), flush=True)
+"""
+
+
+def test_ctrl_c_during_replications_keeps_the_finished_ones():
+    # A fresh interpreter, as in a terminal: Ctrl-C is SIGINT to the process.
+    child = subprocess.Popen([sys.executable, "-c", _CTRL_C_CHILD], stdout=subprocess.PIPE, text=True)
     try:
-        with pytest.warns(RuntimeWarning, match="interrupted"):
-            reps = sim.run(long_model(), duration=100, seed=1, replications=200, progress=False)
+        one_run = float(child.stdout.readline())
+        time.sleep(2.5 * one_run)  # about the third replication
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=120)
     finally:
-        timer.cancel()
-    assert 1 <= len(reps) < 200
-    assert reps[0].fingerprint() == first.fingerprint()
-    assert all(r.stop_reason == "time_limit" for r in reps.replications)
+        child.kill()
+    report = json.loads(out)
+    assert 1 <= report["n"] < 200, report
+    assert report["first_same"] and report["stops"] == ["time_limit"]
+    assert any("interrupted" in w for w in report["warnings"]), report

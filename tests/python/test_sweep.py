@@ -136,3 +136,11 @@ def test_bad_sweep_arguments_name_the_field():
         sim.sweep(build, params={"workers": [1]}, seeds=[-1], duration=1)
     with pytest.raises(ValueError, match="reserved"):
         sim.sweep(build, params={"seed": [1]}, duration=1)
+
+
+def test_progress_bar_counts_the_points_on_stderr(capsys):
+    sim.sweep(build, params={"workers": [2, 4]}, executor=None, progress=True, **RUN)
+    err = capsys.readouterr().err
+    assert "sweep" in err and "2/2" in err
+    sim.sweep(build, params={"workers": [2, 4]}, executor=None, progress=False, **RUN)
+    assert capsys.readouterr().err == ""
