@@ -65,7 +65,7 @@ def test_dask_local_cluster_gives_identical_results(serial):
     import cloudpickle
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this test module
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") \
             as cluster, distributed.Client(cluster) as client:
         on_dask = sim.sweep(build, params=PARAMS, seeds=[1, 2, 3], executor=client, progress=False, **RUN)
     assert on_dask.fingerprint() == serial.fingerprint()
