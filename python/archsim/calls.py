@@ -118,6 +118,8 @@ class Hedge:
     reply is ignored. With ``percentile``, no hedge goes out until ``min_samples``
     attempts have succeeded; the percentile is recomputed every 64 successes.
 
+    Example::
+
         sim.Call(db, hedge=sim.Hedge(percentile=95))
     """
 
