@@ -15,6 +15,7 @@ from .faults import (
 from .histogram import LatencyHistogram
 from .calls import Call, CircuitBreaker, Hedge, Parallel, Retry
 from .model import ComponentRef, Link, Model
+from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .result import Result
 from .slo import SLO
@@ -33,6 +34,6 @@ __all__ = [
     "LatencyHistogram", "Model", "ComponentRef", "Link", "Call", "Parallel", "Retry", "CircuitBreaker", "Open", "Closed", "Burst",
     "run", "Result", "Crash", "Slow", "RateLimit",
     "load", "loads", "ScenarioError",
-    "SLO", "Hedge", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
+    "SLO", "Hedge", "Backpressure", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
     "ReplicatedResult", "sweep", "SweepResult",
 ]

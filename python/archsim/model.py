@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 from . import _core
 from ._units import to_ns
 from .calls import STRATEGIES, Call, Parallel, target_name
+from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .distributions import Distribution, KeyChooser, UniformKeys, as_distribution
 from .workload import Closed, Open
@@ -201,7 +202,8 @@ class Model:
     def service(self, name: str, *, instances: int = 1, workers: int = 1, queue_limit: int | None = None,
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
-                zones=None, lifo_above: int | None = None) -> ComponentRef:
+                zones=None, lifo_above: int | None = None,
+                backpressure: Backpressure | None = None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -216,6 +218,7 @@ class Model:
         hosts / zones: explicit placement, or the zones to spread instances over.
         lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
         a free worker serves the newest first (0: always LIFO; None: FIFO).
+        backpressure: a ``Backpressure``; callers hold their attempts while its queue is long.
 
         Example::
 
@@ -233,6 +236,11 @@ class Model:
             s.rate_limit_per_tenant = rate_limit.per_tenant
         if max_queue_time is not None:
             s.max_queue_time = to_ns(max_queue_time, f"service {name!r}: max_queue_time")
+        if backpressure is not None:
+            if not isinstance(backpressure, Backpressure):
+                raise ValueError(f"service {name!r}: backpressure must be an archsim.Backpressure, "
+                                 f"got {backpressure!r}")
+            s.backpressure_high, s.backpressure_low = int(backpressure.high), int(backpressure.low)
         if lifo_above is not None:
             s.lifo_above = _count(lifo_above, f"service {name!r}: lifo_above", low=0, high=2**62)
         s.name = name

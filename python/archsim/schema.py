@@ -30,6 +30,7 @@ from .faults import (
     CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
 )
 from .model import ComponentRef, Link
+from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .slo import SLO
 from .workload import Burst, Closed, Open
@@ -688,6 +689,13 @@ RATE_LIMIT = TypeDesc("RateLimit", "Token bucket: at most `rate` requests per se
                       build=RateLimit, cls=RateLimit, read=_attrs(rate="rate", burst="burst", per_tenant="per_tenant"))
 
 
+BACKPRESSURE = TypeDesc("Backpressure", "From `high` waiting requests until down to `low`, an instance tells the "
+                                         "services calling it to hold their attempts.",
+                        [Param("high", Int(1, 2**62), "waiting requests that start it"),
+                         Param("low", Optional(Int(0, 2**62), "high // 2"), "waiting requests that end it", None)],
+                        build=Backpressure, cls=Backpressure, read=_attrs(high="high", low="low"))
+
+
 def _distribution_variant(cx, node) -> bool:
     """{Exp: ...} is a distribution; {read: ..., write: ...} a per-operation mapping. A one-key
     mapping whose key is capitalised or looks like a distribution's name is read as a
@@ -733,6 +741,8 @@ component(TypeDesc("service", "Instances x workers, a FIFO queue per instance; a
     Param("error_probability", Number(0, 1), "chance a request fails with 'error' after its service time", 0.0),
     Param("rate_limit", Optional(Record(RATE_LIMIT), "none"), "token-bucket admission", None),
     Param("max_queue_time", Optional(SECONDS, "no shedding"), "shed requests that waited longer", None, "s"),
+    Param("backpressure", Optional(Record(BACKPRESSURE), "none"),
+          "callers hold their attempts while an instance's queue is long", None),
     Param("lifo_above", Optional(Int(0, 2**62), "always FIFO"),
           "serve the newest first while more than this many requests wait (adaptive LIFO)", None),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on (round robin)", None),

@@ -56,6 +56,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("rate_limit_per_tenant", &ServiceSpec::rate_limit_per_tenant)
       .def_readwrite("max_queue_time", &ServiceSpec::max_queue_time)
       .def_readwrite("lifo_above", &ServiceSpec::lifo_above)
+      .def_readwrite("backpressure_high", &ServiceSpec::backpressure_high)
+      .def_readwrite("backpressure_low", &ServiceSpec::backpressure_low)
       .def_readwrite("placement", &ServiceSpec::placement);
   py::class_<BalancerSpec>(m, "BalancerSpec")
       .def(py::init<>())

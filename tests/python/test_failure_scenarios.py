@@ -1,4 +1,4 @@
-"""Every fault kind, hedging, idempotency and adaptive LIFO in a scenario file: the
+"""Every fault kind, hedging, idempotency, adaptive LIFO and backpressure in a scenario file: the
 loader builds them, the run is the same as from Python, and Model.to_yaml writes them
 back to a file that runs to the same fingerprint."""
 
@@ -17,6 +17,7 @@ components:
     workers: 8
     zones: [zone-a, zone-b]
     lifo_above: 10
+    backpressure: {high: 20, low: 5}
     service_time: {Exp: 2ms}
   app:
     kind: service
@@ -46,7 +47,7 @@ def python_model():
     m.zone("zone-a", region="r1")
     m.zone("zone-b", region="r1")
     db = m.service("db", instances=2, workers=8, zones=["zone-a", "zone-b"], lifo_above=10,
-                   service_time=sim.Exp("2ms"))
+                   backpressure=sim.Backpressure(high=20, low=5), service_time=sim.Exp("2ms"))
     app = m.service("app", workers=64, zones="zone-a",
                     calls=[sim.Call(db, timeout="50ms", idempotent=False, hedge=sim.Hedge(delay="10ms"))])
     m.client("web", target=app, zones="zone-a", workload=sim.Open(rate=200))

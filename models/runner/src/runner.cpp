@@ -231,6 +231,11 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       cfg.max_queue_time = s.max_queue_time;
       if (s.lifo_above < -1) fail(fmt::format("{}: lifo_above must be >= 0 (or -1 for FIFO)", where));
       cfg.lifo_above = s.lifo_above;
+      if (s.backpressure_high >= 0 && !(s.backpressure_low >= 0 && s.backpressure_low < s.backpressure_high))
+        fail(fmt::format("{}: backpressure low must be in [0, high), got low {} for high {}", where,
+                         s.backpressure_low, s.backpressure_high));
+      cfg.backpressure_high = s.backpressure_high;
+      cfg.backpressure_low = s.backpressure_low;
       cfg.service_time = s.service_time;
       for (const auto& [op, d] : s.service_time_by_op) {
         const std::uint16_t o = ops.id(op);

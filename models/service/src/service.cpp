@@ -12,7 +12,7 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
   for (std::uint32_t i = 0; i < instances(); ++i) {
     instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
                                   world.sim.stream(instance_name(i) + "/errors"),
-                                  world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, 1.0, {}, {}});
+                                  world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, false, 1.0, {}, {}});
   }
   for (const StepConfig& step : config_.steps) {
     auto& row = edges_.emplace_back();
@@ -27,6 +27,7 @@ void Service::connect() {
   std::vector<std::pair<std::uint32_t, Strategy>> keys;  // of pickers_, same order
   for (const StepConfig& step : config_.steps) {
     auto& row = picker_of_.emplace_back();
+    auto& pressure_row = pressure_of_.emplace_back();
     for (const CallConfig& call : step.calls) {
       const std::pair key{call.target, call.strategy};
       auto it = std::find(keys.begin(), keys.end(), key);
@@ -39,6 +40,11 @@ void Service::connect() {
         it = keys.end() - 1;
       }
       row.push_back(static_cast<std::uint32_t>(it - keys.begin()));
+      auto* callee = dynamic_cast<Service*>(world_.components[call.target]);  // once, at connect
+      if (callee != nullptr && callee->config_.backpressure_high < 0) callee = nullptr;
+      pressure_row.push_back(callee);
+      if (callee != nullptr && std::find(callee->callers_.begin(), callee->callers_.end(), this) == callee->callers_.end())
+        callee->callers_.push_back(this);
     }
   }
 }
@@ -77,6 +83,7 @@ void Service::handle(const Event& event) {
       break;
     case kTimeout: timed_out(event.payload); break;
     case kHedge: hedge(event.payload); break;
+    case kRelieved: relieved(static_cast<std::uint32_t>(event.payload)); break;
     default: break;
   }
 }
@@ -101,6 +108,7 @@ void Service::arrive(std::uint32_t slot) {
   } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
     inst.queue.push_back(slot);
     world_.signals.queue_length(*this, r.instance, inst.queue.size(), now);
+    update_pressure(r.instance);
   } else {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
@@ -178,10 +186,62 @@ void Service::send_attempt(std::uint32_t attempt) {
     const SimTime after = call.policy.hedge_delay != kTimeMax ? call.policy.hedge_delay : edge.hedge_after;
     if (after != kTimeMax) world_.sim.schedule_in(after, handler(), kHedge, tag(attempt));
   }
+  route(attempt);
+}
+
+void Service::route(std::uint32_t attempt) {
+  const Request& a = world_.requests[attempt];
+  const CallConfig& call = config_.steps[a.parent_step].calls[a.call];
   InstancePicker& picker = pickers_[picker_of_[a.parent_step][a.call]];
-  const std::uint32_t to = picker.pick();
+  std::uint32_t to = picker.pick();
+  Component& target = *world_.components[call.target];
+  if (Service* callee = pressure_of_[a.parent_step][a.call]; callee != nullptr && callee->pressing(to)) {
+    const std::uint32_t n = callee->instances();
+    std::uint32_t k = 1;
+    while (k < n && callee->pressing((to + k) % n)) ++k;
+    if (k == n) {  // every instance is pressing: hold it here, with the worker waiting on it
+      held_[call.target].push_back(attempt);
+      return;
+    }
+    to = (to + k) % n;
+  }
   picker.sent(to);
-  world_.send(*this, from, attempt, *world_.components[call.target], to);
+  world_.send(*this, world_.requests[a.parent].instance, attempt, target, to);
+}
+
+void Service::relieved(std::uint32_t callee) {
+  const auto it = held_.find(callee);
+  if (it == held_.end()) return;
+  std::deque<std::uint32_t> waiting;
+  waiting.swap(it->second);
+  held_.erase(it);
+  for (const std::uint32_t slot : waiting) {  // route() holds them again if the callee fills up
+    Request& a = world_.requests[slot];
+    if (a.abandoned || !parent_waits_for(a)) {  // timed out, lost to a twin, or its step is decided
+      if (!a.abandoned) --edges_[a.parent_step][a.call].in_flight;
+      const std::uint64_t call_id = a.call_id;
+      world_.requests.release(slot);
+      if (call_id != 0) settle_effect(call_id, false);
+      continue;
+    }
+    route(slot);
+  }
+}
+
+void Service::update_pressure(std::uint32_t i) {
+  Instance& inst = instances_[i];
+  if (config_.backpressure_high < 0) return;
+  const auto waiting = static_cast<std::int64_t>(inst.queue.size());
+  if (!inst.pressing && waiting >= config_.backpressure_high) {
+    inst.pressing = true;
+  } else if (inst.pressing && waiting <= config_.backpressure_low) {
+    inst.pressing = false;  // through the queue: callers may be inside a send to this service
+    // The caller told first refills the queue first: rotate, so that no caller starves.
+    const std::size_t n = callers_.size();
+    for (std::size_t k = 0; k < n; ++k)
+      world_.sim.schedule_in(0, callers_[(relieve_turn_ + k) % n]->handler(), kRelieved, index());
+    if (n > 0) relieve_turn_ = (relieve_turn_ + 1) % n;
+  }
 }
 
 void Service::timed_out(std::uint64_t timer) {
@@ -335,6 +395,7 @@ std::uint64_t Service::crash(std::uint32_t i) {
   std::vector<std::uint32_t> failed(inst.queue.begin(), inst.queue.end());
   failed.insert(failed.end(), inst.active.begin(), inst.active.end());
   inst.queue.clear();
+  update_pressure(i);
   inst.active.clear();
   inst.busy = 0;
   world_.signals.queue_length(*this, i, 0, now);
@@ -406,6 +467,7 @@ void Service::start_next(std::uint32_t i) {
     const std::uint32_t next = lifo ? inst.queue.back() : inst.queue.front();
     lifo ? inst.queue.pop_back() : inst.queue.pop_front();
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
+    update_pressure(i);
     Request& q = world_.requests[next];
     if (config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {
       q.error = ErrorKind::kRejected;  // waited too long: the caller has likely given up

@@ -60,6 +60,8 @@ struct ServiceSpec {
   bool rate_limit_per_tenant = false;
   SimTime max_queue_time = kTimeMax;  // load shedding by time spent queued
   std::int64_t lifo_above = -1;       // serve the newest first while more than this many wait; -1: FIFO
+  std::int64_t backpressure_high = -1;  // an instance with this many waiting tells callers to hold; -1: never
+  std::int64_t backpressure_low = -1;   // ... until its queue is down to this
   PlacementSpec placement;
 };
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +51,11 @@ struct ServiceConfig {
   // Adaptive LIFO: while more than this many requests wait, a free worker takes
   // the newest (it can still meet its caller's deadline); -1: always FIFO.
   std::int64_t lifo_above = -1;
+  // Backpressure: an instance whose queue reaches `high` waiting requests is
+  // "pressing" until it is down to `low`; services calling it send to an
+  // instance that is not pressing, or hold the attempt (and their worker)
+  // until one stops. -1: never.
+  std::int64_t backpressure_high = -1, backpressure_low = -1;
 };
 
 // What faults did to one instance, for the fault log.
@@ -80,6 +86,7 @@ class Service final : public Component {
   void set_response_fault(std::uint32_t instance, ResponseFault kind, double probability);
   const InstanceFaultCounts& fault_counts(std::uint32_t instance) const { return instances_[instance].faults; }
   void connect() override;
+  bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;
 
  private:
@@ -88,6 +95,7 @@ class Service final : public Component {
     kRetry,    // payload: a prepared attempt's slot, sent when its backoff ends
     kTimeout,  // payload: attempt slot | (low 32 bits of its id) << 32
     kHedge,    // payload as kTimeout: hedge the attempt if it is still out
+    kRelieved,  // payload: index of a callee whose instance stopped pressing
   };
   // Payload tag of a timer about request `slot`: a timer outliving its request is
   // recognised by the id (32 bits: a slot would need 2^32 newer requests to alias).
@@ -105,6 +113,7 @@ class Service final : public Component {
     Rng fault_rng;                      // response faults
     std::vector<std::uint32_t> active;  // requests holding a worker (in service or waiting on calls)
     std::uint32_t down = 0;             // crashes in effect; up when 0
+    bool pressing = false;              // backpressure: callers hold their attempts
     double slow_factor = 1.0;
     std::array<double, 3> response_fault{};  // probability by ResponseFault
     InstanceFaultCounts faults;
@@ -134,6 +143,11 @@ class Service final : public Component {
   void start(std::uint32_t slot);
   void run_step(std::uint32_t slot);
   void send_attempt(std::uint32_t attempt);
+  // Picks the target instance and sends, or holds the attempt while every
+  // instance of a callee with backpressure is pressing.
+  void route(std::uint32_t attempt);
+  void relieved(std::uint32_t callee);   // send held attempts to `callee` while it accepts
+  void update_pressure(std::uint32_t instance);  // after the queue changed
   void child_replied(std::uint32_t child);
   void timed_out(std::uint64_t payload);
   // An attempt of call `call` of the parent's current step ended with `error`:
@@ -164,6 +178,10 @@ class Service final : public Component {
   std::vector<TokenBucket> buckets_;                   // one, or one per tenant (grown on demand)
   Rng backoff_rng_;
   std::unordered_map<std::uint64_t, CallEffects> effects_;  // by call_id; looked up, never iterated
+  std::vector<std::vector<Service*>> pressure_of_;  // [step][call] -> the callee if it has backpressure
+  std::vector<Service*> callers_;
+  std::size_t relieve_turn_ = 0;  // which caller resumes first when an instance stops pressing                           // services that call this one (backpressure)
+  std::map<std::uint32_t, std::deque<std::uint32_t>> held_;  // callee index -> attempts held, FIFO
 };
 
 }  // namespace archsim
