@@ -17,6 +17,8 @@ class Backpressure:
     backs up the call chain: the caller's own queue grows, and its own backpressure
     or ``queue_limit`` sheds at the edge. Clients and balancers do not hold back.
 
+    Example::
+
         m.service("db", workers=8, backpressure=sim.Backpressure(high=50, low=20))
     """
 
