@@ -25,6 +25,9 @@ from . import analytic  # closed-form companions: sim.analytic.erlang_c(...)
 from .scenario import ScenarioError, load, loads
 from .replications import ReplicatedResult
 from .sweep import SweepResult, sweep
+from .architecture import Finding, blast_radius, check, critical_paths, to_dot
+from .analysis import Analysis, analyze
+from .plan import Plan, plan
 
 __version__ = "0.1.0"
 
@@ -36,4 +39,5 @@ __all__ = [
     "load", "loads", "ScenarioError",
     "SLO", "Hedge", "Backpressure", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
     "ReplicatedResult", "sweep", "SweepResult",
+    "Finding", "check", "critical_paths", "blast_radius", "to_dot", "Analysis", "analyze", "Plan", "plan",
 ]

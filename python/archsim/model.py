@@ -473,3 +473,41 @@ class Model:
         return to_data(self) == to_data(other)
 
     __hash__ = None  # mutable, compared by content
+
+    # -- architecture graph (archsim.architecture) -------------------------------
+    def check(self) -> list:
+        """Check the architecture graph without running: a list of ``archsim.Finding``
+        (errors first). See ``archsim.check``."""
+        from .architecture import check
+
+        return check(self)
+
+    def to_dot(self) -> str:
+        """The architecture as Graphviz DOT text. See ``archsim.to_dot``."""
+        from .architecture import to_dot
+
+        return to_dot(self)
+
+    def critical_paths(self):
+        """Critical path and fan-out of each client operation (DataFrame). See
+        ``archsim.critical_paths``."""
+        from .architecture import critical_paths
+
+        return critical_paths(self)
+
+    def blast_radius(self, kind: str | None = None):
+        """Client operations that lose availability when a component, host, zone or
+        region is down (DataFrame). See ``archsim.blast_radius``."""
+        from .architecture import blast_radius
+
+        return blast_radius(self, kind)
+
+    # -- analytic estimate (archsim.analysis) ---------------------------------------
+    def analyze(self):
+        """The analytic estimate of every component (Jackson network for open
+        workloads, exact MVA for a closed one), with findings that say which parts
+        are approximated or not modelled. Compare with a run by
+        ``result.compare(model.analyze())``. See docs/guide/analysis.md."""
+        from .analysis import analyze
+
+        return analyze(self)

@@ -522,6 +522,33 @@ class Result:
 
         return tidy_summary(self.summary(by_op=True), **columns, model=self.model, seed=self.seed)
 
+    # -- simulation vs analytic estimate (archsim.analysis) ---------------------------
+    def compare(self, analysis) -> pd.DataFrame:
+        """This run side by side with an analytic estimate (``model.analyze()``):
+        one row per component and metric (throughput, utilisation, mean_queue,
+        mean_in_flight, mean), columns ``simulated``, ``analytic`` and ``rel_diff``
+        ((simulated - analytic) / analytic). Metrics the estimate does not give
+        (NaN, such as a balancer's utilisation) are left out."""
+        from .analysis import METRICS, Analysis
+
+        if not isinstance(analysis, Analysis):
+            raise ValueError(f"compare: expected the result of model.analyze(), got {type(analysis).__name__}")
+        sim = self.summary().set_index("component")
+        rows = []
+        for name, est in analysis.components.iterrows():
+            if name not in sim.index:
+                raise ValueError(f"compare: component {name!r} of the estimate is not in this result; was it made "
+                                 f"from another model? components: {list(sim.index)}")
+            for metric in METRICS:
+                a = est[metric]
+                if isinstance(a, float) and np.isnan(a):
+                    continue
+                s = float(sim.at[name, metric])
+                rows.append({"component": name, "metric": metric, "simulated": s, "analytic": float(a),
+                             "rel_diff": (s - a) / a if a not in (0, float("inf")) else float("nan")})
+        return pd.DataFrame(rows, columns=["component", "metric", "simulated", "analytic", "rel_diff"]).set_index(
+            ["component", "metric"])
+
 
 def _ms(seconds: float) -> str:
     if seconds is None or np.isnan(seconds):
@@ -541,3 +568,4 @@ def _copy_hist(h):
     c = _core.Histogram(h.sub_bits)
     c.merge(h)
     return c
+

@@ -10,4 +10,5 @@ void bind_model(pybind11::module_& m);
 void bind_analytic(pybind11::module_& m);  // submodule _core.analytic
 void bind_names(pybind11::module_& m);
 void bind_trace(pybind11::module_& m);
+void bind_architecture(pybind11::module_& m);
 }  // namespace archsim::python

@@ -13,6 +13,7 @@
 #include "archsim/models/client.hpp"
 #include "archsim/models/fault_injector.hpp"
 #include "archsim/models/metrics_recorder.hpp"
+#include "archsim/models/placement.hpp"
 #include "archsim/models/service.hpp"
 
 namespace archsim {
@@ -61,43 +62,6 @@ class Operations {
   }
   std::vector<std::string> names{"read", "write"};
 };
-
-std::uint32_t host_of(const Network& net, const std::string& name, const std::string& where) {
-  try {
-    return net.host_index(name);
-  } catch (const std::invalid_argument& e) {
-    fail(fmt::format("{} placement: {}", where, e.what()));
-  }
-}
-
-std::uint32_t zone_of(const Network& net, const std::string& name, const std::string& where) {
-  try {
-    return net.zone_index(name);
-  } catch (const std::invalid_argument& e) {
-    fail(fmt::format("{} placement: {}", where, e.what()));
-  }
-}
-
-// Hosts of each instance; `component` names new hosts, `where` labels errors.
-std::vector<std::uint32_t> place(Network& net, const std::string& component, const std::string& where,
-                                 std::uint32_t instances, const PlacementSpec& p) {
-  if (instances == 0) fail(fmt::format("{}: instances must be >= 1", where));
-  if (instances > 10'000'000) fail(fmt::format("{}: instances must be <= 10^7, got {}", where, instances));
-  std::vector<std::uint32_t> hosts;
-  if (!p.hosts.empty()) {
-    std::vector<std::uint32_t> named;
-    for (const auto& h : p.hosts) named.push_back(host_of(net, h, where));
-    for (std::uint32_t i = 0; i < instances; ++i) hosts.push_back(named[i % named.size()]);
-    return hosts;
-  }
-  std::vector<std::uint32_t> zones;
-  for (const auto& z : p.zones) zones.push_back(zone_of(net, z, where));
-  if (zones.empty())
-    for (std::uint32_t z = 0; z < net.zone_count(); ++z) zones.push_back(z);
-  for (std::uint32_t i = 0; i < instances; ++i)
-    hosts.push_back(net.add_host(fmt::format("{}[{}]", component, i), zones[i % zones.size()]));
-  return hosts;
-}
 
 // A cycle of synchronous calls would recurse forever: refuse it, naming the cycle.
 void check_acyclic(const std::vector<std::vector<std::uint32_t>>& calls, const std::vector<std::string>& names) {
@@ -265,14 +229,14 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
         }
         cfg.steps.push_back(std::move(sc));
       }
-      components.push_back(std::make_unique<Service>(world, s.name, place(network, s.name, where, s.instances, s.placement),
+      components.push_back(std::make_unique<Service>(world, s.name, place_instances(network, s.name, where, s.instances, s.placement),
                                                      std::move(cfg)));
     } else if (kind == "balancer") {
       const BalancerSpec& b = model.balancers[i];
       const std::string where = "balancer '" + b.name + "'";
       const std::uint32_t target = dir.resolve(b.target, where);
       calls[self].push_back(target);
-      components.push_back(std::make_unique<Balancer>(world, b.name, place(network, b.name, where, b.instances, b.placement),
+      components.push_back(std::make_unique<Balancer>(world, b.name, place_instances(network, b.name, where, b.instances, b.placement),
                                                       strategy_for(b.strategy, where + " strategy"), target));
     } else {
       const ClientSpec& c = model.clients[i];
@@ -293,7 +257,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       cfg.strategy = strategy_for(c.strategy, where + " strategy");
       if (c.closed && c.users == 0) fail(where + ": a closed workload needs users >= 1");
       try {
-        components.push_back(std::make_unique<Client>(world, c.name, place(network, c.name, where, 1, c.placement), std::move(cfg)));
+        components.push_back(std::make_unique<Client>(world, c.name, place_instances(network, c.name, where, 1, c.placement), std::move(cfg)));
       } catch (const std::invalid_argument& e) {
         fail(fmt::format("{}: {}", where, e.what()));
       }
