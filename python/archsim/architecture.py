@@ -82,7 +82,7 @@ def critical_paths(model) -> pd.DataFrame:
     longest chain of nested calls). Raises ValueError if ``check`` finds errors.
     """
     rows = [{"client": p.client, "op": p.op, "critical_path": list(p.critical_path),
-             "unloaded_latency": p.unloaded_latency, "fan_out": p.requests, "max_parallel": p.max_parallel,
+             "unloaded_latency": p.unloaded_latency, "fan_out": int(p.requests), "max_parallel": p.max_parallel,
              "depth": p.depth} for p in _checked(model, "critical_paths").operation_paths()]
     return pd.DataFrame(rows, columns=["client", "op", "critical_path", "unloaded_latency", "fan_out",
                                        "max_parallel", "depth"])

@@ -527,8 +527,9 @@ class Result:
         """This run side by side with an analytic estimate (``model.analyze()``):
         one row per component and metric (throughput, utilisation, mean_queue,
         mean_in_flight, mean), columns ``simulated``, ``analytic`` and ``rel_diff``
-        ((simulated - analytic) / analytic). Metrics the estimate does not give
-        (NaN, such as a balancer's utilisation) are left out."""
+        ((simulated - analytic) / analytic; NaN where the estimate is 0 or infinite).
+        Metrics the estimate does not give (NaN, such as a balancer's utilisation)
+        are left out."""
         from .analysis import METRICS, Analysis
 
         if not isinstance(analysis, Analysis):
@@ -544,8 +545,9 @@ class Result:
                 if isinstance(a, float) and np.isnan(a):
                     continue
                 s = float(sim.at[name, metric])
+                relative = abs(a) > 1e-12 and np.isfinite(a)  # no relative difference from zero or infinity
                 rows.append({"component": name, "metric": metric, "simulated": s, "analytic": float(a),
-                             "rel_diff": (s - a) / a if a not in (0, float("inf")) else float("nan")})
+                             "rel_diff": (s - a) / a if relative else float("nan")})
         return pd.DataFrame(rows, columns=["component", "metric", "simulated", "analytic", "rel_diff"]).set_index(
             ["component", "metric"])
 
