@@ -23,7 +23,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import _core
 from ._units import to_ns
@@ -55,11 +54,6 @@ class LatencyGoal:
 
     def met_by(self, value: float) -> bool:
         return value <= self.threshold if self.inclusive else value < self.threshold
-
-    def of(self, latencies) -> float:
-        """The metric of a LatencyHistogram, seconds."""
-        q = _METRICS[self.metric]
-        return latencies.mean() if q is None else latencies.percentile(q)
 
     def estimate(self, mean: float) -> float:
         """The analytic guess from a mean response time: exact for the mean; for a
@@ -149,17 +143,12 @@ def _client(model: Model, at: str | None):
 
 
 # -- replications -------------------------------------------------------------------------------
-def _replicate(model: Model, slo: LatencyGoal, at: str, replications: int, seed: int, run_options: dict) -> np.ndarray:
-    """The SLO metric at ``at`` in ``replications`` independent runs (seeds seed, seed+1, ...)."""
-
-    return np.array([slo.of(run(model, seed=seed + k, progress=False, **run_options).latency(at))
-                     for k in range(replications)])
-
-
-def _interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    mean = float(values.mean())
-    half = float(stats.t.ppf((1 + confidence) / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values)))
-    return mean, mean - half, mean + half
+def _replicated(model: Model, goal: LatencyGoal, at: str, replications: int, seed: int, confidence: float,
+                run_options: dict) -> tuple[float, float, float]:
+    """(mean, low, high) of the goal's metric at ``at`` over independent replications
+    (``run(..., replications=R)``, Student-t interval at ``confidence``)."""
+    reps = run(model, seed=seed, replications=replications, progress=False, **run_options)
+    return reps.ci(at, goal.metric, confidence=confidence)
 
 
 def plan(model: Model | Callable[[int], Model], param: str, slo: str, *, load: float | None = None,
@@ -175,8 +164,8 @@ def plan(model: Model | Callable[[int], Model], param: str, slo: str, *, load: f
     load: the rate (requests/s) of that client, which must be open (default:
         its own rate).
     replications, duration, warmup, seed and further run options: each value
-        is simulated ``replications`` times with seeds seed, seed+1, ...
-        (common random numbers across values).
+        is simulated by ``run(..., replications=R, seed=seed)``, the same
+        replication seeds for every value (common random numbers).
 
     The SLO holds at a value when the upper end of the two-sided Student-t
     interval at ``confidence`` (0.95: a 97.5 % one-sided bound) over the
@@ -245,8 +234,7 @@ def plan(model: Model | Callable[[int], Model], param: str, slo: str, *, load: f
         with configured(v) as (m, name):
             nonlocal where
             where = name
-            values = _replicate(m, target, name, replications, seed, options)
-        mean, low, high = _interval(values, confidence)
+            mean, low, high = _replicated(m, target, name, replications, seed, confidence, options)
         rows[v] = {"value": v, "analytic": estimate(v), "simulated": mean, "ci_low": low, "ci_high": high,
                    "meets": target.met_by(high), "replications": replications}
         return rows[v]["meets"]
