@@ -120,6 +120,7 @@ class Model:
         self._services: list = []
         self._balancers: list = []
         self._clients: list = []
+        self._stores: list = []
         self._names: dict[str, str] = {}
         self._zones: list = []
         self._hosts: list = []
@@ -373,6 +374,33 @@ class Model:
         self._clients.append(c)
         return ref
 
+    def store(self, name: str, *, replicas: int = 3, mode: str | None = None, write_quorum: int | None = None,
+              read_quorum: int | None = None, replication_delay=0.0, service_time=0.0, workers: int = 1,
+              read_policy: str | None = None, failover_after=None, read_repair: bool = False, hosts=None,
+              zones=None) -> ComponentRef:
+        """A replicated store of ``replicas`` replicas, each a FIFO queue with ``workers`` servers.
+
+        mode "primary": one primary takes the writes and replicates them asynchronously;
+        reads go to the primary, any live replica or the nearest (``read_policy``); after the
+        primary crashes, ``failover_after`` later the most up-to-date replica is promoted and
+        writes it never received are lost. mode "quorum": leaderless N/R/W with
+        ``write_quorum`` and ``read_quorum``, last-writer-wins versions and optional
+        ``read_repair``. mode defaults to "quorum" when a quorum is given, else "primary".
+        replication_delay: a distribution (or duration) for every replica, or a list of one
+        per replica. service_time: per operation at a replica. The caller's instance choice
+        is ignored: the store routes each request itself. See docs/guide/store.md.
+        """
+        from .store import store_spec
+
+        s = store_spec(name, replicas=replicas, mode=mode, write_quorum=write_quorum, read_quorum=read_quorum,
+                       replication_delay=replication_delay, service_time=service_time, workers=workers,
+                       read_policy=read_policy, failover_after=failover_after, read_repair=read_repair)
+        s.placement = _placement(f"store {name!r}", hosts, zones)
+        ref = self._register(name, "store")
+        self._order.append(("store", len(self._stores)))
+        self._stores.append(s)
+        return ref
+
     # -- compilation ----------------------------------------------------------
     @property
     def components(self) -> dict[str, str]:
@@ -390,6 +418,7 @@ class Model:
         spec.services = self._services
         spec.balancers = self._balancers
         spec.clients = self._clients
+        spec.stores = self._stores
         net = self._network
         net.zones = [_core.ZoneSpec(z, r) for z, r in self._zones]
         net.hosts = [_core.HostSpec(h, z) for h, z in self._hosts]

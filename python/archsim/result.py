@@ -128,7 +128,12 @@ class Result:
             rows.append(self._row(comp, ops, "all"))
             if by_op:
                 rows.extend(self._row(comp, [o], o.op) for o in ops)
-        return pd.DataFrame(rows)
+        df = pd.DataFrame(rows)
+        if len(self._raw.consistency):  # models with a store: consistency columns too
+            from .consistency import summary_columns
+
+            df = summary_columns(df, self._raw.consistency)
+        return df
 
     def instances(self, name: str | None = None) -> pd.DataFrame:
         """One row per instance: host, completed, utilisation, mean queue and in-flight.
@@ -492,6 +497,32 @@ class Result:
                          f"{_ms(r['p50']):>10}{_ms(r['p99']):>10}{_ms(r['p999']):>10}{int(r['errors']):>9}"
                          f"{_pct(r['availability']):>9}{util:>7}")
         return "\n".join(lines)
+
+    # -- consistency (stores and caches in front of them) ----------------------
+    def _consistency_record(self, name: str):
+        for c in self._raw.consistency:
+            if c.name == name:
+                return c
+        self._component(name)
+        raise KeyError(f"{name!r} serves no checked reads (consistency is recorded for stores and caches in "
+                       f"front of them); checked: {[c.name for c in self._raw.consistency]}")
+
+    def consistency(self, name: str) -> dict:
+        """Consistency of the reads ``name`` (a store, or a cache in front of one) returned:
+        reads, stale_reads, stale_read_ratio, staleness in seconds (mean, p50..p999, max: how
+        long the returned version had been superseded when the read arrived), versions_behind
+        (k-staleness), ryw_violations, monotonic_violations; for a store also committed_writes,
+        lost_writes and the reads caches in front of it served (cache_reads, cache_stale_reads)."""
+        from .consistency import record
+
+        return record(self._consistency_record(name))
+
+    def visibility(self, name: str, bins) -> pd.DataFrame:
+        """The probability that a read returns its key's newest committed version, by the age
+        of that version when the read arrived (PBS t-visibility); ``bins``: age edges in seconds."""
+        from .consistency import visibility
+
+        return visibility(self._consistency_record(name), bins)
 
     def __repr__(self) -> str:
         return f"<Result {self.model} seed={self.seed} fingerprint={self.fingerprint()}>"

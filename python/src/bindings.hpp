@@ -11,4 +11,5 @@ void bind_analytic(pybind11::module_& m);  // submodule _core.analytic
 void bind_names(pybind11::module_& m);
 void bind_trace(pybind11::module_& m);
 void bind_architecture(pybind11::module_& m);
+void bind_store(pybind11::module_& m);
 }  // namespace archsim::python

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_names(m);
   archsim::python::bind_trace(m);
   archsim::python::bind_architecture(m);
+  archsim::python::bind_store(m);
 }

@@ -16,6 +16,7 @@ std::string Component::instance_name(std::uint32_t instance) const { return fmt:
 void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slot, Component& to,
                  std::uint32_t to_instance) {
   Request& r = requests[slot];
+  to_instance = to.route(r, from.host(from_instance), to_instance);
   r.caller = from.index();
   r.caller_instance = from_instance;
   r.component = to.index();
@@ -60,6 +61,7 @@ std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
   c.deadline = p.deadline;
   c.client = p.client;
   c.tenant = p.tenant;
+  c.user = p.user;  // the client session, for session guarantees
   c.op = op;
   return slot;
 }

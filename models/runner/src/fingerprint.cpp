@@ -90,6 +90,14 @@ std::string fingerprint(const RunResult& r) {
     h.add(f.failed_requests);
     h.add(f.affected);
   }
+  for (const auto& c : r.consistency) {  // empty without stores: older fingerprints stand
+    h.add(c.name);
+    h.add(c.store);
+    for (auto n : {c.reads, c.stale_reads, c.ryw_violations, c.monotonic_violations, c.committed_writes, c.lost_writes,
+                   c.cache_reads, c.cache_stale_reads})
+      h.add(n);
+    for (const Histogram* hist : {&c.staleness_time, &c.staleness_versions, &c.read_age, &c.stale_read_age}) h.add(*hist);
+  }
   return fmt::format("{:016x}", h.h);
 }
 

@@ -11,10 +11,12 @@
 #include "archsim/core/nearest_name.hpp"
 #include "archsim/models/balancer.hpp"
 #include "archsim/models/client.hpp"
+#include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/fault_injector.hpp"
 #include "archsim/models/metrics_recorder.hpp"
 #include "archsim/models/placement.hpp"
 #include "archsim/models/service.hpp"
+#include "archsim/models/store.hpp"
 
 namespace archsim {
 namespace {
@@ -28,6 +30,7 @@ class Directory {
     for (const auto& [kind, i] : m.order) {
       const std::string& name = kind == "service" ? m.services.at(i).name
                                 : kind == "balancer" ? m.balancers.at(i).name
+                                : kind == "store"    ? m.stores.at(i).name
                                                      : m.clients.at(i).name;
       if (name.empty()) fail(fmt::format("a {} has an empty name", kind));
       if (index_.count(name)) fail(fmt::format("component name '{}' is used twice", name));
@@ -150,6 +153,38 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
   return p;
 }
 
+std::unique_ptr<Store> build_store(World& world, Network& network, const StoreSpec& s, Operations& ops) {
+  const std::string where = "store '" + s.name + "'";
+  if (s.replicas < 1 || s.replicas > 1000) fail(fmt::format("{}: replicas must be in [1, 1000], got {}", where, s.replicas));
+  StoreConfig cfg;
+  try {
+    cfg.mode = parse_store_mode(s.mode);
+    cfg.read_policy = parse_read_policy(s.read_policy);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+  cfg.workers = s.workers;
+  cfg.service_time = s.service_time;
+  cfg.replication_delay = s.replication_delay;
+  if (cfg.replication_delay.empty()) cfg.replication_delay.push_back(Distribution::constant(0));
+  if (cfg.replication_delay.size() == 1) cfg.replication_delay.resize(s.replicas, cfg.replication_delay.front());
+  cfg.failover_after = s.failover_after;
+  cfg.write_quorum = s.write_quorum;
+  cfg.read_quorum = s.read_quorum;
+  cfg.read_repair = s.read_repair;
+  cfg.write_op = ops.id("write");
+  if (cfg.mode == StoreMode::kQuorum && (s.read_policy != "primary" || s.failover_after != kTimeMax))
+    fail(where + ": read_policy and failover_after belong to mode 'primary'; a quorum store has no primary");
+  if (cfg.mode == StoreMode::kPrimary && (s.write_quorum != 1 || s.read_quorum != 1 || s.read_repair))
+    fail(where + ": write_quorum, read_quorum and read_repair belong to mode 'quorum'");
+  std::vector<std::uint32_t> hosts = place(network, s.name, where, s.replicas, s.placement);
+  try {
+    return std::make_unique<Store>(world, s.name, std::move(hosts), std::move(cfg));
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+}
+
 }  // namespace
 
 RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressCallback progress) {
@@ -238,6 +273,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       calls[self].push_back(target);
       components.push_back(std::make_unique<Balancer>(world, b.name, place_instances(network, b.name, where, b.instances, b.placement),
                                                       strategy_for(b.strategy, where + " strategy"), target));
+    } else if (kind == "store") {
+      components.push_back(build_store(world, network, model.stores[i], ops));
     } else {
       const ClientSpec& c = model.clients[i];
       const std::string where = "client '" + c.name + "'";
@@ -281,6 +318,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     tracer = std::make_unique<TraceRecorder>(options.trace_sample, options.seed);
     world.signals.subscribe(tracer.get());
   }
+  ConsistencyChecker checker(world, options.warmup);
+  if (checker.active()) world.signals.subscribe(&checker);  // no stores: no cost per event
 
   const SimTime run_end = options.duration;
   FaultInjector faults(options.faults, world.components, network, sim, run_end);
@@ -315,6 +354,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   result.faults = faults.log();
   if (tracer) result.trace = tracer->collect(sim.now());
   result.operations = world.operations;
+  result.consistency = checker.collect();
   return result;
 }
 

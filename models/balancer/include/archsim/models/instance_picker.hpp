@@ -24,7 +24,10 @@ class InstancePicker {
   InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng);
   std::uint32_t pick();
   void sent(std::uint32_t instance) { ++outstanding_[instance]; }
-  void replied(std::uint32_t instance) { --outstanding_[instance]; }
+  // A target that routes by itself (a store) may answer from another instance than the one picked.
+  void replied(std::uint32_t instance) {
+    if (outstanding_[instance] > 0) --outstanding_[instance];
+  }
   std::uint32_t outstanding(std::uint32_t instance) const { return outstanding_[instance]; }
 
  private:

@@ -71,6 +71,10 @@ class Component : public EventHandler {
   std::string instance_name(std::uint32_t instance) const;
   // Workers per instance (0 for components that do not queue).
   virtual std::uint32_t workers() const { return 0; }
+  // The instance that serves a request its caller addressed to instance
+  // `picked`. A component that routes by itself (a replicated store sends
+  // writes to its primary) overrides it; World::send asks before the transit.
+  virtual std::uint32_t route(const Request&, std::uint32_t /*from_host*/, std::uint32_t picked) { return picked; }
 
   // Lifecycle hooks.
   virtual void connect() {}
@@ -92,6 +96,18 @@ class Component : public EventHandler {
   std::vector<std::uint32_t> hosts_;
   std::uint32_t index_ = 0, handler_ = 0;
   Rng network_rng_;
+};
+
+// A component whose instances can crash and restart (the Crash fault).
+class Crashable {
+ public:
+  // Fails the instance's in-flight requests with "unavailable" and refuses
+  // arrivals until restart(); returns how many requests it failed.
+  virtual std::uint64_t crash(std::uint32_t instance) = 0;
+  virtual void restart(std::uint32_t instance) = 0;
+
+ protected:
+  ~Crashable() = default;
 };
 
 }  // namespace archsim

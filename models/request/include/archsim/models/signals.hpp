@@ -29,6 +29,10 @@ class Observer {
   // The instance's queue length or busy workers changed.
   virtual void on_queue_length(const Component&, std::uint32_t, std::size_t /*length*/, SimTime) {}
   virtual void on_busy(const Component&, std::uint32_t, std::uint32_t /*busy*/, SimTime) {}
+  // A store committed `write` (its key and version) and is about to acknowledge it.
+  virtual void on_committed(const Component& /*store*/, const Request& /*write*/, SimTime) {}
+  // A store lost a committed write (a failover to a replica that never received it).
+  virtual void on_write_lost(const Component& /*store*/, std::uint64_t /*key*/, std::uint64_t /*version*/, SimTime) {}
 };
 
 class Signals {
@@ -54,6 +58,12 @@ class Signals {
   }
   void busy(const Component& c, std::uint32_t i, std::uint32_t n, SimTime t) {
     for (auto* o : observers_) o->on_busy(c, i, n, t);
+  }
+  void committed(const Component& store, const Request& write, SimTime t) {
+    for (auto* o : observers_) o->on_committed(store, write, t);
+  }
+  void write_lost(const Component& store, std::uint64_t key, std::uint64_t version, SimTime t) {
+    for (auto* o : observers_) o->on_write_lost(store, key, version, t);
   }
 
  private:

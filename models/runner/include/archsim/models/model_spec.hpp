@@ -84,6 +84,20 @@ struct ClientSpec {
   PlacementSpec placement;
 };
 
+struct StoreSpec {
+  std::string name;
+  std::uint32_t replicas = 3;
+  std::string mode = "primary";  // primary | quorum
+  std::uint32_t workers = 1;     // per replica
+  Distribution service_time;
+  std::vector<Distribution> replication_delay;  // one for every replica, or one per replica; empty: none
+  std::string read_policy = "primary";          // primary mode: primary | any | nearest
+  SimTime failover_after = kTimeMax;            // primary mode; kTimeMax: no automatic failover
+  std::uint32_t write_quorum = 1, read_quorum = 1;  // quorum mode
+  bool read_repair = false;
+  PlacementSpec placement;
+};
+
 struct ModelSpec {
   std::string name = "model";
   NetworkSpec network;
@@ -92,6 +106,7 @@ struct ModelSpec {
   std::vector<ServiceSpec> services;
   std::vector<BalancerSpec> balancers;
   std::vector<ClientSpec> clients;
+  std::vector<StoreSpec> stores;
 };
 
 // A fault in a run. Service faults target an instance ("db[0]") or every

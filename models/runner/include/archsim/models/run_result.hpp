@@ -9,6 +9,7 @@
 #include "archsim/core/histogram.hpp"
 #include "archsim/core/sim_time.hpp"
 #include "archsim/core/windowed_series.hpp"
+#include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/request.hpp"
 #include "archsim/models/trace_recorder.hpp"
 
@@ -77,6 +78,7 @@ struct RunResult {
   std::vector<FaultRecord> faults;  // in firing order
   std::vector<TraceSpan> trace;     // sampled request spans (RunOptions::trace_sample); not fingerprinted
   std::vector<std::string> operations;  // op index -> name, for the spans
+  std::vector<ConsistencyResult> consistency;  // per store and per cache in front of one, in component order
 };
 
 // A stable 64-bit hash (hex) of every reported figure, in a fixed order.
