@@ -113,8 +113,7 @@ void bind_model(py::module_& m) {
       .def_readwrite("order", &ModelSpec::order)
       .def_readwrite("services", &ModelSpec::services)
       .def_readwrite("balancers", &ModelSpec::balancers)
-      .def_readwrite("clients", &ModelSpec::clients)
-      .def_readwrite("stores", &ModelSpec::stores);
+      .def_readwrite("clients", &ModelSpec::clients);
   py::class_<FaultSpec>(m, "FaultSpec")
       .def(py::init<>())
       .def_readwrite("kind", &FaultSpec::kind)
@@ -200,7 +199,6 @@ void bind_model(py::module_& m) {
       .def_readonly("peak_requests_in_use", &RunResult::peak_requests_in_use)
       .def_readonly("components", &RunResult::components)
       .def_readonly("faults", &RunResult::faults)
-      .def_readonly("consistency", &RunResult::consistency)
       .def("fingerprint", [](const RunResult& r) { return fingerprint(r); });
 
   m.def(

@@ -2,6 +2,7 @@
 
 #include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/model_spec.hpp"
+#include "archsim/models/run_result.hpp"
 #include "bindings.hpp"
 
 namespace py = pybind11;
@@ -38,6 +39,11 @@ void bind_store(py::module_& m) {
       .def_readonly("lost_writes", &ConsistencyResult::lost_writes)
       .def_readonly("cache_reads", &ConsistencyResult::cache_reads)
       .def_readonly("cache_stale_reads", &ConsistencyResult::cache_stale_reads);
+  // Added to the classes bind_model registered, now that these types are known.
+  py::reinterpret_borrow<py::class_<ModelSpec>>(py::type::of<ModelSpec>())
+      .def_readwrite("stores", &ModelSpec::stores);
+  py::reinterpret_borrow<py::class_<RunResult>>(py::type::of<RunResult>())
+      .def_readonly("consistency", &RunResult::consistency);
 }
 
 }  // namespace archsim::python

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -471,6 +471,12 @@ class ModelSpec:
     @services.setter
     def services(self, arg0: collections.abc.Sequence[ServiceSpec]) -> None:
         ...
+    @property
+    def stores(self) -> list[StoreSpec]:
+        ...
+    @stores.setter
+    def stores(self, arg0: collections.abc.Sequence[StoreSpec]) -> None:
+        ...
 class FaultSpec:
     kind: str
     latency: Distribution
@@ -683,6 +689,9 @@ class RunResult:
     def components(self) -> list[ComponentResult]:
         ...
     @property
+    def consistency(self) -> list[ConsistencyResult]:
+        ...
+    @property
     def events(self) -> int:
         ...
     @property
@@ -712,66 +721,93 @@ class RunResult:
     @property
     def window_ns(self) -> int:
         ...
-class Finding:
-    @property
-    def component(self) -> str:
+class StoreSpec:
+    mode: str
+    name: str
+    placement: PlacementSpec
+    read_policy: str
+    read_repair: bool
+    service_time: Distribution
+    def __init__(self) -> None:
         ...
     @property
-    def message(self) -> str:
+    def failover_after(self) -> int:
+        ...
+    @failover_after.setter
+    def failover_after(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def severity(self) -> str:
+    def read_quorum(self) -> int:
         ...
-class OperationPath:
-    @property
-    def client(self) -> str:
-        ...
-    @property
-    def critical_path(self) -> list[str]:
+    @read_quorum.setter
+    def read_quorum(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def depth(self) -> int:
+    def replicas(self) -> int:
+        ...
+    @replicas.setter
+    def replicas(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def max_parallel(self) -> int:
+    def replication_delay(self) -> list[Distribution]:
+        ...
+    @replication_delay.setter
+    def replication_delay(self, arg0: collections.abc.Sequence[Distribution]) -> None:
         ...
     @property
-    def op(self) -> str:
+    def workers(self) -> int:
+        ...
+    @workers.setter
+    def workers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def requests(self) -> float:
+    def write_quorum(self) -> int:
+        ...
+    @write_quorum.setter
+    def write_quorum(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ConsistencyResult:
+    @property
+    def cache_reads(self) -> int:
         ...
     @property
-    def unloaded_latency(self) -> float:
-        ...
-class Outage:
-    @property
-    def availability(self) -> float:
+    def cache_stale_reads(self) -> int:
         ...
     @property
-    def client(self) -> str:
+    def committed_writes(self) -> int:
         ...
     @property
-    def domain(self) -> str:
+    def lost_writes(self) -> int:
         ...
     @property
-    def domain_kind(self) -> str:
+    def monotonic_violations(self) -> int:
         ...
     @property
-    def op(self) -> str:
+    def name(self) -> str:
         ...
-class ArchitectureGraph:
-    def __init__(self, arg0: ModelSpec) -> None:
+    @property
+    def read_age(self) -> Histogram:
         ...
-    def blast_radius(self) -> list[Outage]:
+    @property
+    def reads(self) -> int:
         ...
-    def findings(self) -> list[Finding]:
+    @property
+    def ryw_violations(self) -> int:
         ...
-    def has_errors(self) -> bool:
+    @property
+    def stale_read_age(self) -> Histogram:
         ...
-    def operation_paths(self) -> list[OperationPath]:
+    @property
+    def stale_reads(self) -> int:
         ...
-    def to_dot(self) -> str:
+    @property
+    def staleness_time(self) -> Histogram:
+        ...
+    @property
+    def staleness_versions(self) -> Histogram:
+        ...
+    @property
+    def store(self) -> str:
         ...
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...
