@@ -389,6 +389,12 @@ class Model:
         replication_delay: a distribution (or duration) for every replica, or a list of one
         per replica. service_time: per operation at a replica. The caller's instance choice
         is ignored: the store routes each request itself. See docs/guide/store.md.
+
+        Example::
+
+            db = m.store("orders-db", replicas=3, read_policy="any", replication_delay=sim.Exp("5ms"),
+                         service_time=sim.Exp("1ms"), failover_after="2s")
+            kv = m.store("kv", replicas=3, write_quorum=2, read_quorum=2, read_repair=True)
         """
         from .store import store_spec
 

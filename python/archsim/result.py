@@ -512,14 +512,25 @@ class Result:
         reads, stale_reads, stale_read_ratio, staleness in seconds (mean, p50..p999, max: how
         long the returned version had been superseded when the read arrived), versions_behind
         (k-staleness), ryw_violations, monotonic_violations; for a store also committed_writes,
-        lost_writes and the reads caches in front of it served (cache_reads, cache_stale_reads)."""
+        lost_writes and the reads caches in front of it served (cache_reads, cache_stale_reads).
+
+        Example::
+
+            c = res.consistency("orders-db")
+            c["stale_read_ratio"], c["staleness_p99"], c["lost_writes"]
+        """
         from .consistency import record
 
         return record(self._consistency_record(name))
 
     def visibility(self, name: str, bins) -> pd.DataFrame:
         """The probability that a read returns its key's newest committed version, by the age
-        of that version when the read arrived (PBS t-visibility); ``bins``: age edges in seconds."""
+        of that version when the read arrived (PBS t-visibility); ``bins``: age edges in seconds.
+
+        Example::
+
+            res.visibility("kv", [0, 0.005, 0.01, 0.05])  # age_from, age_to, reads, p_consistent
+        """
         from .consistency import visibility
 
         return visibility(self._consistency_record(name), bins)
