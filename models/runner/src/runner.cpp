@@ -177,7 +177,7 @@ std::unique_ptr<Store> build_store(World& world, Network& network, const StoreSp
     fail(where + ": read_policy and failover_after belong to mode 'primary'; a quorum store has no primary");
   if (cfg.mode == StoreMode::kPrimary && (s.write_quorum != 1 || s.read_quorum != 1 || s.read_repair))
     fail(where + ": write_quorum, read_quorum and read_repair belong to mode 'quorum'");
-  std::vector<std::uint32_t> hosts = place(network, s.name, where, s.replicas, s.placement);
+  std::vector<std::uint32_t> hosts = place_instances(network, s.name, where, s.replicas, s.placement);
   try {
     return std::make_unique<Store>(world, s.name, std::move(hosts), std::move(cfg));
   } catch (const std::invalid_argument& e) {

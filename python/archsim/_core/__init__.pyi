@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -720,6 +720,67 @@ class RunResult:
         ...
     @property
     def window_ns(self) -> int:
+        ...
+class Finding:
+    @property
+    def component(self) -> str:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def severity(self) -> str:
+        ...
+class OperationPath:
+    @property
+    def client(self) -> str:
+        ...
+    @property
+    def critical_path(self) -> list[str]:
+        ...
+    @property
+    def depth(self) -> int:
+        ...
+    @property
+    def max_parallel(self) -> int:
+        ...
+    @property
+    def op(self) -> str:
+        ...
+    @property
+    def requests(self) -> float:
+        ...
+    @property
+    def unloaded_latency(self) -> float:
+        ...
+class Outage:
+    @property
+    def availability(self) -> float:
+        ...
+    @property
+    def client(self) -> str:
+        ...
+    @property
+    def domain(self) -> str:
+        ...
+    @property
+    def domain_kind(self) -> str:
+        ...
+    @property
+    def op(self) -> str:
+        ...
+class ArchitectureGraph:
+    def __init__(self, arg0: ModelSpec) -> None:
+        ...
+    def blast_radius(self) -> list[Outage]:
+        ...
+    def findings(self) -> list[Finding]:
+        ...
+    def has_errors(self) -> bool:
+        ...
+    def operation_paths(self) -> list[OperationPath]:
+        ...
+    def to_dot(self) -> str:
         ...
 class StoreSpec:
     mode: str
