@@ -68,6 +68,7 @@ std::string fingerprint(const RunResult& r) {
       if (op.corrupted) h.add(op.corrupted);
       if (op.hedges) h.add(op.hedges);
       for (const auto& w : op.series.windows()) {
+        h.add(w.index);
         h.add(w.completed);
         h.add(w.errors);
         h.add(w.latency);
