@@ -421,7 +421,7 @@ class Result:
         factor = width // self._raw.window_ns
         out: dict = {}
         for o in self._ops(name, op):
-            for i, (_, _, h) in enumerate(o.windows):
+            for i, _, _, h in o.windows:  # only windows with a record are stored
                 if h.count:
                     g = i // factor
                     if g in out:
