@@ -646,6 +646,8 @@ class InstanceResult:
     def utilisation(self) -> float:
         ...
 class ComponentResult:
+    def instance_columns(self) -> dict:
+        ...
     @property
     def duplicates(self) -> int:
         ...
@@ -791,5 +793,5 @@ def trace_columns(result: RunResult) -> dict:
     """
     The sampled request spans of a run as columns (numpy arrays), in order of their end.
     """
-DURATION_UNITS: str = 'ns, us, ms, s, m, h'
+DURATION_UNITS: str = 'ns, us, ms, s, m, h, d'
 ERROR_NAMES: list = ['none', 'timeout', 'rejected', 'unavailable', 'circuit_open', 'dropped', 'error']
