@@ -137,17 +137,19 @@ class Result:
 
             res.instances("api")[["instance", "utilisation", "mean_queue"]]
         """
-        rows = []
+        columns = ["component", "instance", "host", "completed", "utilisation", "mean_queue", "mean_in_flight"]
+        frames = []
         for comp in self._raw.components:
             if name is not None and comp.name != name:
                 continue
-            for i in comp.instances:
-                rows.append({"component": comp.name, "instance": i.name, "host": i.host, "completed": i.completed,
-                             "utilisation": i.utilisation if comp.workers else float("nan"), "mean_queue": i.mean_queue,
-                             "mean_in_flight": i.mean_in_flight})
-        if name is not None and not rows:
+            df = pd.DataFrame(comp.instance_columns())  # column lists: 10^6 instances convert in one pass
+            df.insert(0, "component", comp.name)
+            if not comp.workers:
+                df["utilisation"] = float("nan")
+            frames.append(df)
+        if name is not None and not frames:
             self._component(name)
-        return pd.DataFrame(rows)
+        return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
     def component(self, name: str) -> dict:
         """The summary row of ``name`` as a dict.
@@ -205,13 +207,13 @@ class Result:
         ops = self._ops(name, op)
         if not ops:
             return pd.Series(dtype=float, name=metric)
-        n = max(len(o.windows) for o in ops)
-        groups = (n + factor - 1) // factor
+        # Only windows with a record are stored: empty ones count zero.
+        groups = max((o.windows[-1][0] // factor + 1 for o in ops if o.windows), default=0)
         completed = np.zeros(groups)
         errors = np.zeros(groups)
         hists = [None] * groups
         for o in ops:
-            for i, (c, e, h) in enumerate(o.windows):
+            for i, c, e, h in o.windows:
                 g = i // factor
                 completed[g] += c
                 errors[g] += e
