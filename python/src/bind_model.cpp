@@ -113,7 +113,9 @@ void bind_model(py::module_& m) {
       .def_readwrite("order", &ModelSpec::order)
       .def_readwrite("services", &ModelSpec::services)
       .def_readwrite("balancers", &ModelSpec::balancers)
-      .def_readwrite("clients", &ModelSpec::clients);
+      .def_readwrite("clients", &ModelSpec::clients)
+      .def_readwrite("caches", &ModelSpec::caches)
+      .def_readwrite("shards", &ModelSpec::shards);
   py::class_<FaultSpec>(m, "FaultSpec")
       .def(py::init<>())
       .def_readwrite("kind", &FaultSpec::kind)
@@ -207,7 +209,9 @@ void bind_model(py::module_& m) {
       .def_readonly("mean_queue", &ComponentResult::mean_queue)
       .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight)
       .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight)
-      .def_readonly("duplicates", &ComponentResult::duplicates);
+      .def_readonly("duplicates", &ComponentResult::duplicates)
+      .def_readonly("cache", &ComponentResult::cache)
+      .def_readonly("shards", &ComponentResult::shards);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

@@ -90,15 +90,19 @@ void FaultInjector::plan_service_fault(const FaultSpec& spec, const std::string&
     fail(fmt::format("{}: no component '{}'{}", where, name, did_you_mean(name, names)));
   }
   auto* service = dynamic_cast<Service*>(target);  // once, before the run
-  if (service == nullptr) fail(fmt::format("{}: '{}' is a {}; faults apply to services", where, name, target->kind()));
-  if (instance >= static_cast<long>(service->instances()))
-    fail(fmt::format("{}: '{}' has instances 0 to {}", where, name, service->instances() - 1));
-  for (std::uint32_t i = 0; i < service->instances(); ++i) {
+  auto* crashable = dynamic_cast<Crashable*>(target);
+  const bool crash_kind = spec.kind == "crash" || spec.kind == "random_crashes";
+  if (service == nullptr && !(crash_kind && crashable != nullptr))
+    fail(fmt::format("{}: '{}' is a {}; faults apply to services (crashes also to caches)", where, name,
+                     target->kind()));
+  if (instance >= static_cast<long>(target->instances()))
+    fail(fmt::format("{}: '{}' has instances 0 to {}", where, name, target->instances() - 1));
+  for (std::uint32_t i = 0; i < target->instances(); ++i) {
     if (instance >= 0 && static_cast<long>(i) != instance) continue;
     for (const Planned& p : planned_)
-      if (spec.kind == "random_crashes" && p.service == service && p.instance == i && p.rng)
-        fail(fmt::format("{}: {} already has random crashes", where, service->instance_name(i)));
-    Planned p{spec, service, i, 0, service->instance_name(i), std::nullopt, 0, 0, false};
+      if (spec.kind == "random_crashes" && p.crashable == crashable && p.instance == i && p.rng)
+        fail(fmt::format("{}: {} already has random crashes", where, target->instance_name(i)));
+    Planned p{spec, service, i, 0, target->instance_name(i), std::nullopt, 0, 0, false, crashable};
     if (spec.kind == "random_crashes") p.rng.emplace(sim_.stream(p.target + "/random_crashes"));
     planned_.push_back(std::move(p));
   }
@@ -176,7 +180,8 @@ void FaultInjector::initialise() {
 }
 
 std::uint64_t FaultInjector::counter(const Planned& p) const {
-  if (p.service == nullptr) return network_.faults().affected(p.link);
+  if (p.service == nullptr)
+    return p.crashable != nullptr ? p.crashable->refused(p.instance) : network_.faults().affected(p.link);
   const InstanceFaultCounts& c = p.service->fault_counts(p.instance);
   const std::string& k = p.spec.kind;
   return k == "slow" ? c.slowed
@@ -213,7 +218,7 @@ void FaultInjector::handle(const Event& event) {
       }
       begin_record(p, s.kind.c_str());
       if (s.kind == "crash") {
-        log_[p.log_index].failed_requests = p.service->crash(p.instance);  // replies may run callers: log first
+        log_[p.log_index].failed_requests = p.crashable->crash(p.instance);  // replies may run callers: log first
       } else if (s.kind == "slow") {
         p.service->set_slow_factor(p.instance, s.factor);
       } else if (p.service != nullptr) {
@@ -225,7 +230,7 @@ void FaultInjector::handle(const Event& event) {
     case kEnd:
       end_record(p);
       if (s.kind == "crash") {
-        p.service->restart(p.instance);
+        p.crashable->restart(p.instance);
       } else if (s.kind == "slow") {
         p.service->set_slow_factor(p.instance, 1.0);
       } else if (p.service != nullptr) {
@@ -237,12 +242,12 @@ void FaultInjector::handle(const Event& event) {
     case kRandomCrash:
       if (s.duration != kTimeMax && now - s.at >= s.duration) return;  // the window is over
       begin_record(p, "random_crash");
-      log_[p.log_index].failed_requests = p.service->crash(p.instance);
+      log_[p.log_index].failed_requests = p.crashable->crash(p.instance);
       sim_.schedule_in(draw(s.mttr), handler_, kRandomRepair, event.payload);
       return;
     case kRandomRepair:
       end_record(p);
-      p.service->restart(p.instance);
+      p.crashable->restart(p.instance);
       sim_.schedule_in(draw(s.mttf), handler_, kRandomCrash, event.payload);
       return;
     default: return;

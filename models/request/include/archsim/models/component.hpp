@@ -94,4 +94,18 @@ class Component : public EventHandler {
   Rng network_rng_;
 };
 
+// A component whose instances can crash and restart (the Crash fault).
+class Crashable {
+ public:
+  // Fails the instance's in-flight requests with "unavailable" and refuses
+  // arrivals until restart(); returns how many requests it failed.
+  virtual std::uint64_t crash(std::uint32_t instance) = 0;
+  virtual void restart(std::uint32_t instance) = 0;
+  // Arrivals the instance refused while down, over the whole run.
+  virtual std::uint64_t refused(std::uint32_t instance) const = 0;
+
+ protected:
+  ~Crashable() = default;
+};
+
 }  // namespace archsim

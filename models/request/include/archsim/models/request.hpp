@@ -25,6 +25,7 @@ struct Request {
   std::uint64_t call_id = 0;         // non-idempotent calls: the first attempt's id, shared by its retries and hedges
   std::uint64_t sibling_id = 0;      // a hedged attempt's twin (id of the slot in `sibling`)
   std::uint64_t key = 0;
+  std::uint64_t version = 0;         // the data version a reply carries (a store sets it; a cache returns the one it holds)
   SimTime start = 0;                 // when the caller issued it
   SimTime arrived = 0;               // when it reached the component serving it
   SimTime deadline = kTimeMax;       // absolute; kTimeMax = none
@@ -53,6 +54,7 @@ struct Request {
   bool hedge = false;                // sent as the hedge of another attempt
   bool effect = false;               // the serving component completed it: its effect happened
   bool corrupted = false;            // a success whose data a response fault corrupted (here or downstream)
+  bool from_cache = false;           // the reply was served by a cache, not by its backend
 };
 
 class RequestPool {

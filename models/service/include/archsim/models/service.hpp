@@ -67,7 +67,7 @@ struct InstanceFaultCounts {
 
 enum class ResponseFault : std::uint8_t { kDrop, kError, kCorrupt };
 
-class Service final : public Component {
+class Service final : public Component, public Crashable {
  public:
   Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config);
   std::uint32_t workers() const override { return config_.workers; }
@@ -80,11 +80,12 @@ class Service final : public Component {
   // loses a successful response on its way back ("dropped" at the caller),
   // fails the request with "error" after its service time, or marks the
   // response corrupted (a success carrying bad data); probability 0 ends it.
-  std::uint64_t crash(std::uint32_t instance);
-  void restart(std::uint32_t instance);
+  std::uint64_t crash(std::uint32_t instance) override;
+  void restart(std::uint32_t instance) override;
   void set_slow_factor(std::uint32_t instance, double factor);
   void set_response_fault(std::uint32_t instance, ResponseFault kind, double probability);
   const InstanceFaultCounts& fault_counts(std::uint32_t instance) const { return instances_[instance].faults; }
+  std::uint64_t refused(std::uint32_t instance) const override { return instances_[instance].faults.refused; }
   void connect() override;
   bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;
