@@ -377,6 +377,7 @@ class Model:
         return ref
 
     # -- data tier: caches and shards ------------------------------------------
+    @_recorded
     def cache(self, name: str, *, backend, capacity: int | None = None, policy: str = "lru", ttl=None,
               ttl_jitter: float = 0.0, mode: str = "read-through", single_flight: bool = False,
               stale_while_revalidate=None, flush_delay="1s", flush_batch: int = 100, warm: int = 0,
@@ -438,6 +439,7 @@ class Model:
         self._caches.append(c)
         return ref
 
+    @_recorded
     def shards(self, name: str, *, backend, shards: int | None = None, routing: str = "consistent",
                vnodes: int = 100, key_space: int | None = None, changes: Sequence = (), instances: int = 1,
                hosts=None, zones=None) -> ComponentRef:

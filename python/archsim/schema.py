@@ -33,6 +33,7 @@ from .model import ComponentRef, Link
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .slo import SLO
+from .shard_changes import AddShard, RemoveShard
 from .workload import Burst, Closed, Open
 
 __all__ = ["REQUIRED", "Param", "TypeDesc", "COMPONENTS", "SCENARIO", "NETWORK", "describe", "reference_markdown",
@@ -624,7 +625,7 @@ HEDGE = TypeDesc("Hedge", "Send a second copy of an attempt unanswered after `de
                  build=Hedge, cls=Hedge,
                  read=lambda h: {"delay": None if h.delay_ns is None else h.delay_ns / 1e9,
                                  "percentile": h.percentile, "min_samples": h.min_samples})
-TARGET = Ref("component", ("service", "balancer"))
+TARGET = Ref("component", ("service", "balancer", "cache", "shards"))
 TARGET.kinds = ()  # any component but a client; filled in by the loader's name space "target"
 TARGET.space = "target"
 TARGET.label = "the name of a component that serves requests"
@@ -765,6 +766,55 @@ component(TypeDesc("client", "A workload source sending requests to `target`.", 
     Param("strategy", Enum(STRATEGIES), "instance choice when the target is a service", "round_robin"),
     Param("hosts", PLACEMENT_HOSTS, "host to place the client on", None),
     Param("zones", PLACEMENT_ZONES, "zone to place the client in", None),
+]))
+
+# -- data tier: caches and shard routers -----------------------------------------------------
+def _read_shard_change(c) -> dict:
+    return {"shard": c.shard, "at": to_ns(c.at, "at") / 1e9}
+
+
+SHARD_CHANGE = Variant("shard change", [
+    TypeDesc("AddShard", "Activate backend instance `shard` (null: the lowest-numbered inactive one) at `at`.",
+             [Param("shard", Optional(Int(0, 10_000_000), "the lowest-numbered inactive instance"),
+                    "backend instance", None),
+              Param("at", SECONDS, "when", 0.0, "s")],
+             build=AddShard, cls=AddShard, read=_read_shard_change),
+    TypeDesc("RemoveShard", "Deactivate shard `shard` at `at`; its keys move to the others.",
+             [Param("shard", Int(0, 10_000_000), "backend instance"), Param("at", SECONDS, "when", 0.0, "s")],
+             build=RemoveShard, cls=RemoveShard, read=_read_shard_change),
+])
+SHARD_CHANGE.label = "a shard change ({AddShard: {...}} or {RemoveShard: {...}})"
+
+component(TypeDesc("cache", "A cache in front of `backend`: reads of fresh entries are answered at once, misses "
+                            "are fetched; writes follow `mode`. Each instance holds its own entries.", [
+    Param("backend", TARGET, "the component behind the cache"),
+    Param("capacity", Optional(Int(1, 2**31), "none (policy ttl)"), "entries per instance", None),
+    Param("policy", Enum(("lru", "lfu", "fifo", "ttl")), "eviction", "lru"),
+    Param("ttl", Optional(Duration(positive=True), "never expires"), "freshness after a fill", None, "s"),
+    Param("ttl_jitter", Number(0, 0.999999), "each TTL uniform on ttl x [1 - j, 1 + j]", 0.0),
+    Param("mode", Enum(("read-through", "cache-aside", "write-through", "write-behind", "write-invalidate")),
+          "what a write does", "read-through"),
+    Param("single_flight", Bool(), "concurrent misses of one key share one fetch", False),
+    Param("stale_while_revalidate", Optional(SECONDS, "off"), "serve expired entries this long while refreshing",
+          None, "s"),
+    Param("flush_delay", SECONDS, "write-behind: longest wait before a flush", 1.0, "s"),
+    Param("flush_batch", Int(1, 1_000_000), "write-behind: writes per flush", 100),
+    Param("warm", Int(0, 2**31), "keys 0 .. warm-1 loaded at time 0", 0),
+    Param("instances", COUNT, "instances", 1),
+    Param("strategy", Enum(STRATEGIES), "backend instance choice", "round_robin"),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
+]))
+component(TypeDesc("shards", "A shard router: each request goes to the `backend` instance holding its key's shard.", [
+    Param("backend", TARGET, "the component whose instances are the shards"),
+    Param("shards", Optional(COUNT, "every backend instance"), "shards active at the start", None),
+    Param("routing", Enum(("hash", "range", "consistent")), "key -> shard", "consistent"),
+    Param("vnodes", Int(1, 10_000), "ring points per shard (consistent)", 100),
+    Param("key_space", Optional(Int(1, 2**63), "none"), "keys range routing splits", None),
+    Param("changes", ListOf(SHARD_CHANGE), "shards added or removed during the run", []),
+    Param("instances", COUNT, "instances", 1),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
 ]))
 
 # -- network ---------------------------------------------------------------------------------
