@@ -625,7 +625,7 @@ HEDGE = TypeDesc("Hedge", "Send a second copy of an attempt unanswered after `de
                  build=Hedge, cls=Hedge,
                  read=lambda h: {"delay": None if h.delay_ns is None else h.delay_ns / 1e9,
                                  "percentile": h.percentile, "min_samples": h.min_samples})
-TARGET = Ref("component", ("service", "balancer", "cache", "shards"))
+TARGET = Ref("component", ("service", "balancer"))
 TARGET.kinds = ()  # any component but a client; filled in by the loader's name space "target"
 TARGET.space = "target"
 TARGET.label = "the name of a component that serves requests"
