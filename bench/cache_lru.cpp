@@ -4,6 +4,7 @@
 // hit, evict + insert on a miss) on the same key stream.
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <vector>
 
 #include "archsim/core/key_chooser.hpp"
@@ -27,8 +28,9 @@ archsim::ModelSpec cache_model() {
   db.service_time = Distribution::exponential(0.001);
   m.services.push_back(db);
   CacheSpec c;
-  c.name = "cache";
-  c.backend = "db";
+  // Moved in, not assigned from literals: g++ 12 -O3 warns (falsely) on the latter here.
+  c.name = std::string("cache");
+  c.backend = std::string("db");
   c.capacity = kCapacity;
   m.caches.push_back(c);
   ClientSpec web;
