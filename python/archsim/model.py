@@ -398,6 +398,11 @@ class Model:
         one background refresh runs. warm: keys 0 .. warm-1 (the most popular under Zipf) are in
         every instance at time 0. strategy: how fetches and writes spread over the backend's
         instances. Reads are requests with op "read", writes op "write"; other ops pass through.
+
+        Example::
+
+            m.cache("catalog-cache", backend=db, capacity=10_000, ttl="30s", policy="lru",
+                    single_flight=True)
         """
         where = f"cache {name!r}"
         c = _core.CacheSpec()
@@ -451,6 +456,11 @@ class Model:
         needs key_space) or "consistent" (a hash ring with ``vnodes`` points per shard, so adding
         or removing one of N shards moves about 1/N of the keys). changes: ``AddShard`` and
         ``RemoveShard`` at given times. Results: per-shard load and imbalance (max/mean).
+
+        Example::
+
+            m.shards("users", backend=users_db, shards=8, routing="consistent", vnodes=100,
+                     changes=[sim.AddShard(at="1m")])
         """
         where = f"shards {name!r}"
         s = _core.ShardsSpec()

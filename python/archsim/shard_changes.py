@@ -26,7 +26,12 @@ def _shard_number(value, name: str) -> int:
 
 @dataclass
 class AddShard:
-    """Activate backend instance ``shard`` (None: the lowest-numbered inactive one) at ``at``."""
+    """Activate backend instance ``shard`` (None: the lowest-numbered inactive one) at ``at``.
+
+    Example::
+
+        m.shards("users", backend=db, shards=8, changes=[sim.AddShard(at="1m")])
+    """
 
     shard: int | None = None
     at: object = 0.0
@@ -40,7 +45,12 @@ class AddShard:
 
 @dataclass
 class RemoveShard:
-    """Deactivate shard ``shard`` at ``at``; its keys move to the remaining shards."""
+    """Deactivate shard ``shard`` at ``at``; its keys move to the remaining shards.
+
+    Example::
+
+        m.shards("users", backend=db, changes=[sim.RemoveShard(3, at="2m")])
+    """
 
     shard: int
     at: object = 0.0
