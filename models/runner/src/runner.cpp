@@ -283,7 +283,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       cfg.write_op = ops.id("write");
       calls[self].push_back(cfg.backend);
       components.push_back(
-          std::make_unique<Cache>(world, c.name, place(network, c.name, where, c.instances, c.placement), cfg));
+          std::make_unique<Cache>(world, c.name, place_instances(network, c.name, where, c.instances, c.placement), cfg));
     } else if (kind == "shards") {
       const ShardsSpec& sh = model.shards[i];
       const std::string where = "shards '" + sh.name + "'";
@@ -300,7 +300,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       cfg.changes = sh.changes;
       calls[self].push_back(cfg.backend);
       components.push_back(
-          std::make_unique<Shards>(world, sh.name, place(network, sh.name, where, sh.instances, sh.placement), cfg));
+          std::make_unique<Shards>(world, sh.name, place_instances(network, sh.name, where, sh.instances, sh.placement), cfg));
     } else {
       const ClientSpec& c = model.clients[i];
       const std::string where = "client '" + c.name + "'";
