@@ -45,6 +45,10 @@ class Analysis:
     seconds; end-to-end at a client). method: "jackson" (open) or "mva"
     (closed). findings: ``Finding``s with severity "warning" (approximated)
     or "refused" (not modelled; those components are NaN).
+
+    Example::
+
+        est = m.analyze(); print(est.report())
     """
 
     model: str
@@ -395,7 +399,12 @@ class _Estimator:
 
 def analyze(model) -> Analysis:
     """The analytic estimate of ``model`` (see the module docstring and
-    docs/guide/analysis.md). Raises ValueError if ``model.check()`` finds errors."""
+    docs/guide/analysis.md). Raises ValueError if ``model.check()`` finds errors.
+
+    Example::
+
+        est = archsim.analyze(m); print(est.findings)
+    """
     est = _Estimator(model)
     if None in est.refused:
         df = pd.DataFrame([{"component": n.name, "kind": n.kind, **{m: math.nan for m in METRICS}}

@@ -594,27 +594,47 @@ class Model:
     # -- architecture graph (archsim.architecture) -------------------------------
     def check(self) -> list:
         """Check the architecture graph without running: a list of ``archsim.Finding``
-        (errors first). See ``archsim.check``."""
+        (errors first). See ``archsim.check``.
+
+        Example::
+
+            m.check()
+        """
         from .architecture import check
 
         return check(self)
 
     def to_dot(self) -> str:
-        """The architecture as Graphviz DOT text. See ``archsim.to_dot``."""
+        """The architecture as Graphviz DOT text. See ``archsim.to_dot``.
+
+        Example::
+
+            print(m.to_dot())
+        """
         from .architecture import to_dot
 
         return to_dot(self)
 
     def critical_paths(self):
         """Critical path and fan-out of each client operation (DataFrame). See
-        ``archsim.critical_paths``."""
+        ``archsim.critical_paths``.
+
+        Example::
+
+            m.critical_paths()
+        """
         from .architecture import critical_paths
 
         return critical_paths(self)
 
     def blast_radius(self, kind: str | None = None):
         """Client operations that lose availability when a component, host, zone or
-        region is down (DataFrame). See ``archsim.blast_radius``."""
+        region is down (DataFrame). See ``archsim.blast_radius``.
+
+        Example::
+
+            m.blast_radius(kind="component")
+        """
         from .architecture import blast_radius
 
         return blast_radius(self, kind)
@@ -624,7 +644,12 @@ class Model:
         """The analytic estimate of every component (Jackson network for open
         workloads, exact MVA for a closed one), with findings that say which parts
         are approximated or not modelled. Compare with a run by
-        ``result.compare(model.analyze())``. See docs/guide/analysis.md."""
+        ``result.compare(model.analyze())``. See docs/guide/analysis.md.
+
+        Example::
+
+            res.compare(m.analyze())
+        """
         from .analysis import analyze
 
         return analyze(self)

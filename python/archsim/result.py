@@ -568,7 +568,12 @@ class Result:
         mean_in_flight, mean), columns ``simulated``, ``analytic`` and ``rel_diff``
         ((simulated - analytic) / analytic; NaN where the estimate is 0 or infinite).
         Metrics the estimate does not give (NaN, such as a balancer's utilisation)
-        are left out."""
+        are left out.
+
+        Example::
+
+            res.compare(m.analyze())
+        """
         from .analysis import METRICS, Analysis
 
         if not isinstance(analysis, Analysis):
