@@ -220,3 +220,15 @@ def test_bad_shard_arguments_are_refused_naming_the_field():
         m.shards("s", backend=db, changes=["add"])
     with pytest.raises(ValueError, match="timeseries: 'hit_ratio' is a cache metric"):
         sim.run(shard_model(), duration="1s").timeseries("users", "hit_ratio")
+
+
+def test_the_architecture_check_knows_caches_and_shard_routers():
+    m = sim.Model("checked")
+    db = m.service("db", instances=4, service_time=0.001)
+    shards = m.shards("users", backend=db, routing="hash")
+    cache = m.cache("front", capacity=100, ttl="1s", backend=shards)
+    app = m.service("app", service_time=0.001, calls=[sim.Call(cache)])
+    m.client("web", target=app, workload=sim.Open(rate=10))
+    assert [f for f in sim.check(m) if f.severity == "error"] == []
+    path = sim.critical_paths(m).iloc[0]["critical_path"]
+    assert "front" in str(path) and "users" in str(path) and "db" in str(path)

@@ -134,6 +134,12 @@ struct ArchitectureGraph::Impl {
         v.name = m.balancers.at(i).name;
         v.instances = m.balancers.at(i).instances;
         v.strategy = m.balancers.at(i).strategy;
+      } else if (kind == "cache") {  // forwards (misses, writes) to its backend, like a balancer
+        v.name = m.caches.at(i).name;
+        v.instances = m.caches.at(i).instances;
+      } else if (kind == "shards") {
+        v.name = m.shards.at(i).name;
+        v.instances = m.shards.at(i).instances;
       } else {
         v.name = m.clients.at(i).name;
         v.mix = m.clients.at(i).mix;
@@ -161,7 +167,10 @@ struct ArchitectureGraph::Impl {
           v.steps.push_back(std::move(step));
         }
       } else {
-        const std::string& target = kind == "balancer" ? m.balancers[i].target : m.clients[i].target;
+        const std::string& target = kind == "balancer" ? m.balancers[i].target
+                                    : kind == "cache"  ? m.caches[i].backend
+                                    : kind == "shards" ? m.shards[i].backend
+                                                       : m.clients[i].target;
         Step step;
         step.calls.push_back({resolve(index, target, v.name, kind + " '" + v.name + "'"), "", 1, false});
         v.steps.push_back(std::move(step));
@@ -202,6 +211,8 @@ struct ArchitectureGraph::Impl {
         v.hosts = place_instances(*network, v.name, v.kind + " '" + v.name + "'", v.instances,
                                   v.kind == "service"    ? m.services[index_in(m, v)].placement
                                   : v.kind == "balancer" ? m.balancers[index_in(m, v)].placement
+                                  : v.kind == "cache"    ? m.caches[index_in(m, v)].placement
+                                  : v.kind == "shards"   ? m.shards[index_in(m, v)].placement
                                                          : m.clients[index_in(m, v)].placement);
       } catch (const std::invalid_argument& e) {
         error(v.name, e.what());
