@@ -16,7 +16,8 @@ struct Unit {
 
 // Longest suffixes first so "ms" is not read as "m" followed by junk.
 constexpr Unit kUnits[] = {{"ns", kNanosecond}, {"us", kMicrosecond}, {"ms", kMillisecond},
-                           {"s", kSecond},      {"m", kMinute},       {"h", kHour}};
+                           {"s", kSecond},      {"m", kMinute},       {"h", kHour},
+                           {"d", kDay}};
 
 [[noreturn]] void reject(std::string_view text, std::string_view why) {
   throw std::invalid_argument(fmt::format("invalid duration '{}': {}; expected a non-negative "
@@ -67,6 +68,7 @@ SimTime parse_duration(std::string_view text) {
 std::string format_duration(SimTime t) {
   const char* sign = t < 0 ? "-" : "";
   const double a = std::fabs(static_cast<double>(t));
+  if (a >= kDay) return fmt::format("{}{:g}d", sign, a / kDay);
   if (a >= kHour) return fmt::format("{}{:g}h", sign, a / kHour);
   if (a >= kMinute) return fmt::format("{}{:g}m", sign, a / kMinute);
   if (a >= kSecond) return fmt::format("{}{:g}s", sign, a / kSecond);

@@ -17,6 +17,7 @@ from .calls import Call, CircuitBreaker, Hedge, Parallel, Retry
 from .model import ComponentRef, Link, Model
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
+from .shard_changes import AddShard, RemoveShard
 from .result import Result
 from .slo import SLO
 from .run import run
@@ -40,4 +41,5 @@ __all__ = [
     "SLO", "Hedge", "Backpressure", "RandomCrashes", "DropResponses", "ErrorResponses", "CorruptResponses", "Partition", "LinkLatency",
     "ReplicatedResult", "sweep", "SweepResult",
     "Finding", "check", "critical_paths", "blast_radius", "to_dot", "Analysis", "analyze", "Plan", "plan",
+    "AddShard", "RemoveShard",
 ]

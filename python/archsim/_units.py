@@ -39,7 +39,7 @@ def parse_duration(value) -> float:
     """Return a duration in seconds. ``parse_duration("5ms") == 0.005``.
 
     Accepts a non-negative number of seconds or a string with one of the units
-    ns, us, ms, s, m, h. Anything else ("5 parsecs", "-3s") raises ValueError.
+    ns, us, ms, s, m, h, d. Anything else ("5 parsecs", "-3s") raises ValueError.
 
     Example::
 

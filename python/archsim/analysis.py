@@ -45,6 +45,10 @@ class Analysis:
     seconds; end-to-end at a client). method: "jackson" (open) or "mva"
     (closed). findings: ``Finding``s with severity "warning" (approximated)
     or "refused" (not modelled; those components are NaN).
+
+    Example::
+
+        est = m.analyze(); print(est.report())
     """
 
     model: str
@@ -82,7 +86,8 @@ class _Node:
 
 def _nodes(model) -> dict[str, _Node]:
     nodes: dict[str, _Node] = {}
-    lists = {"service": model._services, "balancer": model._balancers, "client": model._clients}
+    lists = {"service": model._services, "balancer": model._balancers, "client": model._clients,
+             "cache": model._caches, "shards": model._shards, "store": model._stores}
     for kind, i in model._order:
         spec = lists[kind][i]
         node = _Node(spec.name, kind, spec=spec)
@@ -92,6 +97,11 @@ def _nodes(model) -> dict[str, _Node]:
         elif kind == "balancer":
             node.instances = spec.instances
             node.steps = [("all", 0, [(spec.target, None, spec.strategy)])]
+        elif kind in ("cache", "shards"):  # forward to their backend; refused by the estimator
+            node.instances = spec.instances
+            node.steps = [("all", 0, [(spec.backend, None, "round_robin")])]
+        elif kind == "store":  # a leaf; refused by the estimator
+            node.instances = spec.replicas
         else:
             node.steps = [("all", 0, [(spec.target, None, spec.strategy)])]
         nodes[node.name] = node
@@ -184,6 +194,15 @@ class _Estimator:
         for node in self.nodes.values():
             if node.kind == "service":
                 self._check_service(node)
+            elif node.kind == "cache":
+                self._refuse(node.name, f"cache {node.name!r}: its hit ratio depends on key popularity, capacity "
+                                        f"and TTL, which the queueing solvers do not model")
+            elif node.kind == "shards":
+                self._refuse(node.name, f"shards {node.name!r}: per-shard load depends on the key distribution, "
+                                        f"which the queueing solvers do not model")
+            elif node.kind == "store":
+                self._refuse(node.name, f"store {node.name!r}: replication and quorum waits (the slowest R or W "
+                                        f"of N replicas) are not queueing-network stations")
 
     # -- findings ------------------------------------------------------------------------------
     def _warn(self, component, message):
@@ -226,6 +245,16 @@ class _Estimator:
                 if policies:
                     self._warn(name, f"{name}: the call to {c.target} has {' and '.join(policies)}, not modelled; "
                                      f"the estimate assumes every call succeeds at the first attempt")
+        if s.lifo_above >= 0:
+            self._warn(name, f"{name}: adaptive LIFO leaves the mean unchanged (conservation law) but not the "
+                             f"percentiles; the estimate gives means only")
+        if s.backpressure_high >= 0:
+            self._warn(name, f"{name}: backpressure is not modelled; the estimate assumes callers never hold")
+        for st in s.steps:
+            for c in st.calls:
+                if c.hedge_delay < 2**63 - 1 or c.hedge_percentile > 0:
+                    self._warn(name, f"{name}: the call to {c.target} is hedged, not modelled; the estimate "
+                                     f"assumes one attempt per call")
         if node.instances > 1 and node.incoming and node.incoming <= set(POOLING):
             self._warn(name, f"{name}: {'/'.join(sorted(node.incoming))} over {node.instances} instances is "
                              f"modelled as one pooled queue of {node.instances} x {node.workers} servers "
@@ -252,9 +281,10 @@ class _Estimator:
         return sum(r * self._own_time(node, op) for op, r in node.rate.items()) / total if total else 0.0
 
     def _bad(self, name) -> bool:
-        """No estimate: refused here, loaded by a refused client, or anything it calls has none."""
+        """No estimate: refused here, loaded by a refused client, cache or shard router (whose
+        load downstream is unknown), or anything it calls has none."""
         if name in self.refused or any(name in self._reached(c) for c in self.refused if c in self.nodes
-                                       and self.nodes[c].kind == "client"):
+                                       and self.nodes[c].kind in ("client", "cache", "shards")):
             return True
         return any(self._bad(t) for _, _, calls in self.nodes[name].steps for t, _, _ in calls)
 
@@ -395,7 +425,12 @@ class _Estimator:
 
 def analyze(model) -> Analysis:
     """The analytic estimate of ``model`` (see the module docstring and
-    docs/guide/analysis.md). Raises ValueError if ``model.check()`` finds errors."""
+    docs/guide/analysis.md). Raises ValueError if ``model.check()`` finds errors.
+
+    Example::
+
+        est = archsim.analyze(m); print(est.findings)
+    """
     est = _Estimator(model)
     if None in est.refused:
         df = pd.DataFrame([{"component": n.name, "kind": n.kind, **{m: math.nan for m in METRICS}}

@@ -31,6 +31,10 @@ class Finding:
     synchronous calls, a bad placement, no client) or "warning" (it runs, but
     something looks wrong: a component no request reaches). component: the
     component concerned, or None for the model as a whole.
+
+    Example::
+
+        [f.message for f in archsim.check(m) if f.severity == "error"]
     """
 
     severity: str
@@ -67,6 +71,10 @@ def check(model) -> list[Finding]:
     (named: "cycle of synchronous calls: a -> b -> a"), a placement on an
     unknown host or zone, a model without a client. Warnings: a component no
     client reaches.
+
+    Example::
+
+        for f in archsim.check(m): print(f.severity, f.message)
     """
     return [Finding(f.severity, f.message, f.component or None) for f in _graph(model).findings()]
 
@@ -80,6 +88,10 @@ def critical_paths(model) -> pd.DataFrame:
     request causes, balancers included, every branch of a parallel step
     counted), ``max_parallel`` (the widest parallel step) and ``depth`` (the
     longest chain of nested calls). Raises ValueError if ``check`` finds errors.
+
+    Example::
+
+        archsim.critical_paths(m)[["client", "op", "critical_path", "fan_out"]]
     """
     rows = [{"client": p.client, "op": p.op, "critical_path": list(p.critical_path),
              "unloaded_latency": p.unloaded_latency, "fan_out": int(p.requests), "max_parallel": p.max_parallel,
@@ -101,6 +113,10 @@ def blast_radius(model, kind: str | None = None) -> pd.DataFrame:
     unless the call retries on "unavailable" (each attempt picks again); a
     parallel step survives while enough branches do (all, first, k of n).
     Raises ValueError if ``check`` finds errors.
+
+    Example::
+
+        archsim.blast_radius(m, kind="zone")
     """
     if kind is not None and kind not in DOMAIN_KINDS:
         raise ValueError(f"blast_radius: kind must be one of {', '.join(DOMAIN_KINDS)} or None, got {kind!r}")
@@ -115,5 +131,10 @@ def to_dot(model) -> str:
     ellipses, balancers diamonds, services boxes labelled instances x workers;
     edges carry the step order, parallel groups ("all of 3", "2 of 3") and
     the operation sent. Works on a model with errors (an edge to a missing
-    target is left out). Render with ``dot -Tsvg``."""
+    target is left out). Render with ``dot -Tsvg``.
+
+    Example::
+
+        open("arch.dot", "w").write(archsim.to_dot(m))
+    """
     return _graph(model).to_dot()

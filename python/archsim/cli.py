@@ -207,7 +207,14 @@ def _validate(args) -> int:
             _problems(e, sys.stdout)
             bad += 1
             continue
-        if not args.quiet:
+        findings = model.check()  # the architecture graph: missing targets, call cycles, unreachable parts
+        errors = [f for f in findings if f.severity == "error"]
+        for f in findings:
+            if f.severity == "error" or not args.quiet:
+                print(f"{path}: {f.severity}: {f.message}")
+        if errors:
+            bad += 1
+        elif not args.quiet:
             print(f"{path}: ok ({len(model.components)} components, {len(model.slos)} SLOs)")
     return EXIT_BAD_INPUT if bad else EXIT_OK
 

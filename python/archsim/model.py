@@ -21,6 +21,7 @@ from ._units import to_ns
 from .calls import STRATEGIES, Call, Parallel, target_name
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
+from .shard_changes import AddShard, RemoveShard
 from .distributions import Distribution, KeyChooser, UniformKeys, as_distribution
 from .workload import Closed, Open
 
@@ -121,6 +122,8 @@ class Model:
         self._balancers: list = []
         self._clients: list = []
         self._stores: list = []
+        self._caches: list = []
+        self._shards: list = []
         self._names: dict[str, str] = {}
         self._zones: list = []
         self._hosts: list = []
@@ -374,6 +377,7 @@ class Model:
         self._clients.append(c)
         return ref
 
+    @_recorded
     def store(self, name: str, *, replicas: int = 3, mode: str | None = None, write_quorum: int | None = None,
               read_quorum: int | None = None, replication_delay=0.0, service_time=0.0, workers: int = 1,
               read_policy: str | None = None, failover_after=None, read_repair: bool = False, hosts=None,
@@ -407,6 +411,118 @@ class Model:
         self._stores.append(s)
         return ref
 
+    # -- data tier: caches and shards ------------------------------------------
+    @_recorded
+    def cache(self, name: str, *, backend, capacity: int | None = None, policy: str = "lru", ttl=None,
+              ttl_jitter: float = 0.0, mode: str = "read-through", single_flight: bool = False,
+              stale_while_revalidate=None, flush_delay="1s", flush_batch: int = 100, warm: int = 0,
+              instances: int = 1, strategy: str = "round_robin", hosts=None, zones=None) -> ComponentRef:
+        """A cache in front of ``backend`` (any component); each instance holds its own entries.
+
+        capacity: entries per instance. policy: "lru", "lfu", "fifo", or "ttl" (entries leave only
+        when they expire; no capacity). ttl: how long an entry stays fresh after it is filled (None:
+        forever); a hit does not extend it. ttl_jitter: each entry's TTL is uniform on
+        ttl * [1 - j, 1 + j]. mode: "read-through" (misses are fetched by the cache; writes pass
+        through and leave the cached copy as it was), "cache-aside" (the same reads; a write
+        updates the backend, then deletes the cached copy), "write-through" (a write updates the
+        backend, then the cache), "write-behind" (a write is stored and acknowledged at once and
+        flushed to the backend within ``flush_delay``, ``flush_batch`` writes at a time; a crash
+        loses the writes not yet flushed) or "write-invalidate" (a write deletes the cached copy,
+        then updates the backend). single_flight: concurrent misses of one key share one fetch.
+        stale_while_revalidate: an expired entry is still served this long past its expiry while
+        one background refresh runs. warm: keys 0 .. warm-1 (the most popular under Zipf) are in
+        every instance at time 0. strategy: how fetches and writes spread over the backend's
+        instances. Reads are requests with op "read", writes op "write"; other ops pass through.
+
+        Example::
+
+            m.cache("catalog-cache", backend=db, capacity=10_000, ttl="30s", policy="lru",
+                    single_flight=True)
+        """
+        where = f"cache {name!r}"
+        c = _core.CacheSpec()
+        c.name, c.backend = name, target_name(backend)
+        if policy not in ("lru", "lfu", "fifo", "ttl"):
+            raise ValueError(f"{where}: policy must be one of lru, lfu, fifo, ttl; got {policy!r}")
+        modes = ("read-through", "cache-aside", "write-through", "write-behind", "write-invalidate")
+        if mode not in modes:
+            raise ValueError(f"{where}: mode must be one of {', '.join(modes)}; got {mode!r}")
+        if strategy not in STRATEGIES:
+            raise ValueError(f"{where}: strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
+        c.policy, c.mode, c.strategy = policy, mode, strategy
+        if policy == "ttl":
+            if capacity is not None:
+                raise ValueError(f"{where}: policy 'ttl' evicts by expiry only; leave capacity=None")
+        else:
+            if capacity is None:
+                raise ValueError(f"{where}: policy {policy!r} needs capacity (entries per instance)")
+            c.capacity = _count(capacity, f"{where}: capacity", high=2**31)
+        if ttl is not None:
+            c.ttl = to_ns(ttl, f"{where}: ttl")
+            if c.ttl == 0:
+                raise ValueError(f"{where}: ttl must be > 0 (None: entries never expire)")
+        if isinstance(ttl_jitter, bool) or not isinstance(ttl_jitter, (int, float)) or not 0 <= ttl_jitter < 1:
+            raise ValueError(f"{where}: ttl_jitter must be a fraction in [0, 1), got {ttl_jitter!r}")
+        c.ttl_jitter = float(ttl_jitter)
+        if not isinstance(single_flight, bool):
+            raise ValueError(f"{where}: single_flight must be True or False, got {single_flight!r}")
+        c.single_flight = single_flight
+        if stale_while_revalidate is not None:
+            c.stale_while_revalidate = to_ns(stale_while_revalidate, f"{where}: stale_while_revalidate")
+        c.flush_delay = to_ns(flush_delay, f"{where}: flush_delay")
+        c.flush_batch = _count(flush_batch, f"{where}: flush_batch", high=1_000_000)
+        c.warm_keys = _count(warm, f"{where}: warm", low=0, high=2**31)
+        c.instances = _count(instances, f"{where}: instances")
+        c.placement = _placement(where, hosts, zones)
+        ref = self._register(name, "cache")
+        self._order.append(("cache", len(self._caches)))
+        self._caches.append(c)
+        return ref
+
+    @_recorded
+    def shards(self, name: str, *, backend, shards: int | None = None, routing: str = "consistent",
+               vnodes: int = 100, key_space: int | None = None, changes: Sequence = (), instances: int = 1,
+               hosts=None, zones=None) -> ComponentRef:
+        """A shard router: each request goes to the ``backend`` instance that holds its key's shard.
+
+        The backend's instances are the shards (a service, a cache, ...); ``shards`` of them
+        (default: all) are active at the start, the rest are free for ``AddShard``. routing:
+        "hash" (hash of the key mod N), "range" (keys 0 .. key_space-1 split into N equal ranges;
+        needs key_space) or "consistent" (a hash ring with ``vnodes`` points per shard, so adding
+        or removing one of N shards moves about 1/N of the keys). changes: ``AddShard`` and
+        ``RemoveShard`` at given times. Results: per-shard load and imbalance (max/mean).
+
+        Example::
+
+            m.shards("users", backend=users_db, shards=8, routing="consistent", vnodes=100,
+                     changes=[sim.AddShard(at="1m")])
+        """
+        where = f"shards {name!r}"
+        s = _core.ShardsSpec()
+        s.name, s.backend = name, target_name(backend)
+        if routing not in ("hash", "range", "consistent"):
+            raise ValueError(f"{where}: routing must be one of hash, range, consistent; got {routing!r}")
+        s.routing = routing
+        if shards is not None:
+            s.shards = _count(shards, f"{where}: shards")
+        s.vnodes = _count(vnodes, f"{where}: vnodes", high=10_000)
+        if key_space is not None:
+            s.key_space = _count(key_space, f"{where}: key_space", high=2**63)
+        elif routing == "range":
+            raise ValueError(f"{where}: routing 'range' needs key_space (keys 0 .. key_space-1 are split)")
+        specs = []
+        for ch in changes:
+            if not isinstance(ch, (AddShard, RemoveShard)):
+                raise ValueError(f"{where}: changes must be archsim.AddShard or archsim.RemoveShard, got {ch!r}")
+            specs.append(ch._spec())
+        s.changes = specs
+        s.instances = _count(instances, f"{where}: instances")
+        s.placement = _placement(where, hosts, zones)
+        ref = self._register(name, "shards")
+        self._order.append(("shards", len(self._shards)))
+        self._shards.append(s)
+        return ref
+
     # -- compilation ----------------------------------------------------------
     @property
     def components(self) -> dict[str, str]:
@@ -425,6 +541,8 @@ class Model:
         spec.balancers = self._balancers
         spec.clients = self._clients
         spec.stores = self._stores
+        spec.caches = self._caches
+        spec.shards = self._shards
         net = self._network
         net.zones = [_core.ZoneSpec(z, r) for z, r in self._zones]
         net.hosts = [_core.HostSpec(h, z) for h, z in self._hosts]
@@ -512,27 +630,47 @@ class Model:
     # -- architecture graph (archsim.architecture) -------------------------------
     def check(self) -> list:
         """Check the architecture graph without running: a list of ``archsim.Finding``
-        (errors first). See ``archsim.check``."""
+        (errors first). See ``archsim.check``.
+
+        Example::
+
+            m.check()
+        """
         from .architecture import check
 
         return check(self)
 
     def to_dot(self) -> str:
-        """The architecture as Graphviz DOT text. See ``archsim.to_dot``."""
+        """The architecture as Graphviz DOT text. See ``archsim.to_dot``.
+
+        Example::
+
+            print(m.to_dot())
+        """
         from .architecture import to_dot
 
         return to_dot(self)
 
     def critical_paths(self):
         """Critical path and fan-out of each client operation (DataFrame). See
-        ``archsim.critical_paths``."""
+        ``archsim.critical_paths``.
+
+        Example::
+
+            m.critical_paths()
+        """
         from .architecture import critical_paths
 
         return critical_paths(self)
 
     def blast_radius(self, kind: str | None = None):
         """Client operations that lose availability when a component, host, zone or
-        region is down (DataFrame). See ``archsim.blast_radius``."""
+        region is down (DataFrame). See ``archsim.blast_radius``.
+
+        Example::
+
+            m.blast_radius(kind="component")
+        """
         from .architecture import blast_radius
 
         return blast_radius(self, kind)
@@ -542,7 +680,12 @@ class Model:
         """The analytic estimate of every component (Jackson network for open
         workloads, exact MVA for a closed one), with findings that say which parts
         are approximated or not modelled. Compare with a run by
-        ``result.compare(model.analyze())``. See docs/guide/analysis.md."""
+        ``result.compare(model.analyze())``. See docs/guide/analysis.md.
+
+        Example::
+
+            res.compare(m.analyze())
+        """
         from .analysis import analyze
 
         return analyze(self)

@@ -72,7 +72,12 @@ class Plan:
     SLO), ``start`` (the analytic starting point) and ``curve``, one row per
     value explored: analytic (estimate of the SLO metric, s), simulated (mean
     over replications), ci_low / ci_high (Student-t interval at the
-    confidence), meets (ci_high below the threshold)."""
+    confidence), meets (ci_high below the threshold).
+
+    Example::
+
+        p = archsim.plan(m, param="api.workers", slo="p99 < 200ms"); p.curve
+    """
 
     param: str
     slo: LatencyGoal
@@ -173,6 +178,10 @@ def plan(model: Model | Callable[[int], Model], param: str, slo: str, *, load: f
     value whose analytic estimate meets the SLO (for a percentile, the
     estimate is that of an exponential response time with the analytic mean)
     and assumes that larger values never do worse.
+
+    Example::
+
+        archsim.plan(m, param="checkout.instances", slo="p99 < 200ms", load=2000).answer
     """
     target = LatencyGoal.parse(slo)
     for name, value, low in (("replications", replications, 2), ("max_value", max_value, 1), ("seed", seed, 0)):

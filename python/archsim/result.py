@@ -111,6 +111,7 @@ class Result:
             row["littles_L"] = comp.littles_in_flight
             row["littles_lambda_W"] = lam * w
             row["duplicates"] = comp.duplicates
+            row.update(_data_figures(comp))
         return row
 
     def summary(self, by_op: bool = False) -> pd.DataFrame:
@@ -142,28 +143,41 @@ class Result:
 
             res.instances("api")[["instance", "utilisation", "mean_queue"]]
         """
-        rows = []
+        columns = ["component", "instance", "host", "completed", "utilisation", "mean_queue", "mean_in_flight"]
+        frames = []
         for comp in self._raw.components:
             if name is not None and comp.name != name:
                 continue
-            for i in comp.instances:
-                rows.append({"component": comp.name, "instance": i.name, "host": i.host, "completed": i.completed,
-                             "utilisation": i.utilisation if comp.workers else float("nan"), "mean_queue": i.mean_queue,
-                             "mean_in_flight": i.mean_in_flight})
-        if name is not None and not rows:
+            df = pd.DataFrame(comp.instance_columns())  # column lists: 10^6 instances convert in one pass
+            df.insert(0, "component", comp.name)
+            if not comp.workers:
+                df["utilisation"] = float("nan")
+            frames.append(df)
+        if name is not None and not frames:
             self._component(name)
-        return pd.DataFrame(rows)
+        return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
     def component(self, name: str) -> dict:
-        """The summary row of ``name`` as a dict.
+        """The summary row of ``name`` as a dict; for a cache also its counts (hits, misses,
+        coalesced, evictions, ...) and hit ratio, for a shard router ``shard_load`` ({shard:
+        requests}), ``imbalance`` (max/mean) and ``shard_changes``.
 
         Example::
 
             res.component("web")["p99"]
         """
-        self._component(name)
+        comp = self._component(name)
         df = self.summary()
-        return df[df.component == name].iloc[0].to_dict()
+        row = {k: v for k, v in df[df.component == name].iloc[0].to_dict().items()
+               if not (isinstance(v, float) and np.isnan(v) and k in _DATA_COLUMNS)}
+        for k in _CACHE_COUNTS + ("shards",):  # counts, not floats, whatever other rows hold
+            if k in row:
+                row[k] = int(row[k])
+        if comp.shards is not None:
+            row["shard_load"] = _shard_load(comp.shards)
+            row["shard_changes"] = [{"at": ch.at / 1e9, "kind": ch.kind, "shard": ch.shard, "active": list(ch.active),
+                                     "moved": ch.moved} for ch in comp.shards.changes]
+        return row
 
     def availability(self, name: str) -> float:
         """Successful / finished requests at ``name`` over the measured window.
@@ -197,7 +211,10 @@ class Result:
         """
         from ._units import to_ns
 
-        known = ("throughput", "errors", "error_rate", "availability", "mean") + tuple(dict(_PERCENTILES))
+        known = ("throughput", "errors", "error_rate", "availability", "mean") + tuple(dict(_PERCENTILES)) \
+            + _CACHE_SERIES
+        if metric in _CACHE_SERIES:
+            return self._cache_series(name, metric, window)
         if metric not in known:
             raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: {', '.join(known)}")
         base = self._raw.window_ns
@@ -210,13 +227,13 @@ class Result:
         ops = self._ops(name, op)
         if not ops:
             return pd.Series(dtype=float, name=metric)
-        n = max(len(o.windows) for o in ops)
-        groups = (n + factor - 1) // factor
+        # Only windows with a record are stored: empty ones count zero.
+        groups = max((o.windows[-1][0] // factor + 1 for o in ops if o.windows), default=0)
         completed = np.zeros(groups)
         errors = np.zeros(groups)
         hists = [None] * groups
         for o in ops:
-            for i, (c, e, h) in enumerate(o.windows):
+            for i, c, e, h in o.windows:
                 g = i // factor
                 completed[g] += c
                 errors[g] += e
@@ -241,6 +258,28 @@ class Result:
         # Keep every window that overlaps the measured span [warm-up end, run end).
         start = self._raw.measured_from / 1e9
         return s[s.index + width > start + 1e-12]
+
+    def _cache_series(self, name: str, metric: str, window) -> pd.Series:
+        from ._units import to_ns
+
+        comp = self._component(name)
+        if comp.cache is None:
+            raise ValueError(f"timeseries: {metric!r} is a cache metric and {name!r} is a {comp.kind}")
+        base = self._raw.window_ns
+        w = base if window is None else to_ns(window, "window")
+        if w % base or w < base:
+            raise ValueError(f"timeseries: window must be a multiple of the run's window ({base / 1e9:g}s)")
+        factor = w // base
+        counts = np.array(comp.cache.windows, dtype=float).reshape(-1, 2)
+        groups = (len(counts) + factor - 1) // factor
+        summed = np.zeros((groups, 2))
+        np.add.at(summed, np.arange(len(counts)) // factor, counts)
+        hits, misses = summed[:, 0], summed[:, 1]
+        values = {"hits": hits, "misses": misses,
+                  "hit_ratio": np.divide(hits, hits + misses, out=np.full(groups, np.nan), where=hits + misses > 0)}
+        width = w / 1e9
+        s = pd.Series(values[metric], index=pd.Index(np.arange(groups) * width, name="time_s"), name=metric)
+        return s[s.index + width > self._raw.measured_from / 1e9 + 1e-12]
 
     @property
     def faults(self) -> pd.DataFrame:
@@ -426,7 +465,7 @@ class Result:
         factor = width // self._raw.window_ns
         out: dict = {}
         for o in self._ops(name, op):
-            for i, (_, _, h) in enumerate(o.windows):
+            for i, _, _, h in o.windows:  # only windows with a record are stored
                 if h.count:
                     g = i // factor
                     if g in out:
@@ -571,7 +610,12 @@ class Result:
         mean_in_flight, mean), columns ``simulated``, ``analytic`` and ``rel_diff``
         ((simulated - analytic) / analytic; NaN where the estimate is 0 or infinite).
         Metrics the estimate does not give (NaN, such as a balancer's utilisation)
-        are left out."""
+        are left out.
+
+        Example::
+
+            res.compare(m.analyze())
+        """
         from .analysis import METRICS, Analysis
 
         if not isinstance(analysis, Analysis):
@@ -592,6 +636,33 @@ class Result:
                              "rel_diff": (s - a) / a if relative else float("nan")})
         return pd.DataFrame(rows, columns=["component", "metric", "simulated", "analytic", "rel_diff"]).set_index(
             ["component", "metric"])
+
+
+_CACHE_SERIES = ("hit_ratio", "hits", "misses")
+_CACHE_COUNTS = ("hits", "misses", "coalesced", "stale_served", "evictions", "expired", "refreshes", "flushed",
+                 "writes_lost")
+_DATA_COLUMNS = _CACHE_COUNTS + ("hit_ratio", "shards", "imbalance")
+
+
+def _shard_load(shards) -> dict[int, int]:
+    """Requests per shard, for every shard active at some time in the run."""
+    active = sorted({s for ch in shards.changes for s in ch.active})
+    return {s: (shards.load[s] if s < len(shards.load) else 0) for s in active}
+
+
+def _data_figures(comp) -> dict:
+    """Summary columns of caches (counts, hit ratio) and shard routers (shards, imbalance)."""
+    if comp.cache is not None:
+        counts = comp.cache.counts
+        lookups = counts["hits"] + counts["misses"]
+        return {**{k: counts[k] for k in _CACHE_COUNTS},
+                "hit_ratio": counts["hits"] / lookups if lookups else float("nan")}
+    if comp.shards is not None:
+        load = list(_shard_load(comp.shards).values())
+        mean = sum(load) / len(load) if load else 0.0
+        return {"shards": len(comp.shards.changes[-1].active) if comp.shards.changes else 0,
+                "imbalance": max(load) / mean if mean > 0 else float("nan")}
+    return {}
 
 
 def _ms(seconds: float) -> str:

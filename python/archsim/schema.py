@@ -33,6 +33,7 @@ from .model import ComponentRef, Link
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .slo import SLO
+from .shard_changes import AddShard, RemoveShard
 from .workload import Burst, Closed, Open
 
 __all__ = ["REQUIRED", "Param", "TypeDesc", "COMPONENTS", "SCENARIO", "NETWORK", "describe", "reference_markdown",
@@ -765,6 +766,83 @@ component(TypeDesc("client", "A workload source sending requests to `target`.", 
     Param("strategy", Enum(STRATEGIES), "instance choice when the target is a service", "round_robin"),
     Param("hosts", PLACEMENT_HOSTS, "host to place the client on", None),
     Param("zones", PLACEMENT_ZONES, "zone to place the client in", None),
+]))
+
+# -- data tier: caches and shard routers -----------------------------------------------------
+def _read_shard_change(c) -> dict:
+    return {"shard": c.shard, "at": to_ns(c.at, "at") / 1e9}
+
+
+SHARD_CHANGE = Variant("shard change", [
+    TypeDesc("AddShard", "Activate backend instance `shard` (null: the lowest-numbered inactive one) at `at`.",
+             [Param("shard", Optional(Int(0, 10_000_000), "the lowest-numbered inactive instance"),
+                    "backend instance", None),
+              Param("at", SECONDS, "when", 0.0, "s")],
+             build=AddShard, cls=AddShard, read=_read_shard_change),
+    TypeDesc("RemoveShard", "Deactivate shard `shard` at `at`; its keys move to the others.",
+             [Param("shard", Int(0, 10_000_000), "backend instance"), Param("at", SECONDS, "when", 0.0, "s")],
+             build=RemoveShard, cls=RemoveShard, read=_read_shard_change),
+])
+SHARD_CHANGE.label = "a shard change ({AddShard: {...}} or {RemoveShard: {...}})"
+
+component(TypeDesc("cache", "A cache in front of `backend`: reads of fresh entries are answered at once, misses "
+                            "are fetched; writes follow `mode`. Each instance holds its own entries.", [
+    Param("backend", TARGET, "the component behind the cache"),
+    Param("capacity", Optional(Int(1, 2**31), "none (policy ttl)"), "entries per instance", None),
+    Param("policy", Enum(("lru", "lfu", "fifo", "ttl")), "eviction", "lru"),
+    Param("ttl", Optional(Duration(positive=True), "never expires"), "freshness after a fill", None, "s"),
+    Param("ttl_jitter", Number(0, 0.999999), "each TTL uniform on ttl x [1 - j, 1 + j]", 0.0),
+    Param("mode", Enum(("read-through", "cache-aside", "write-through", "write-behind", "write-invalidate")),
+          "what a write does", "read-through"),
+    Param("single_flight", Bool(), "concurrent misses of one key share one fetch", False),
+    Param("stale_while_revalidate", Optional(SECONDS, "off"), "serve expired entries this long while refreshing",
+          None, "s"),
+    Param("flush_delay", SECONDS, "write-behind: longest wait before a flush", 1.0, "s"),
+    Param("flush_batch", Int(1, 1_000_000), "write-behind: writes per flush", 100),
+    Param("warm", Int(0, 2**31), "keys 0 .. warm-1 loaded at time 0", 0),
+    Param("instances", COUNT, "instances", 1),
+    Param("strategy", Enum(STRATEGIES), "backend instance choice", "round_robin"),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
+]))
+component(TypeDesc("shards", "A shard router: each request goes to the `backend` instance holding its key's shard.", [
+    Param("backend", TARGET, "the component whose instances are the shards"),
+    Param("shards", Optional(COUNT, "every backend instance"), "shards active at the start", None),
+    Param("routing", Enum(("hash", "range", "consistent")), "key -> shard", "consistent"),
+    Param("vnodes", Int(1, 10_000), "ring points per shard (consistent)", 100),
+    Param("key_space", Optional(Int(1, 2**63), "none"), "keys range routing splits", None),
+    Param("changes", ListOf(SHARD_CHANGE), "shards added or removed during the run", []),
+    Param("instances", COUNT, "instances", 1),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
+]))
+
+class _PerReplica(ListOf):
+    def owns(self, value) -> bool:
+        return isinstance(value, (list, tuple))
+
+
+REPLICATION_DELAY = OneOf([(lambda cx, n: cx.is_sequence(n), _PerReplica(DISTRIBUTION, 1)),
+                           (lambda cx, n: True, DISTRIBUTION)],
+                          "a distribution, or a list of one distribution per replica")
+component(TypeDesc("store", "A replicated store. mode primary: one primary takes the writes and replicates them "
+                            "asynchronously, reads follow `read_policy`, failover after `failover_after`. mode "
+                            "quorum: leaderless N/R/W, last-writer-wins, optional read repair.", [
+    Param("replicas", Int(1, 1000), "replicas (N)", 3),
+    Param("mode", Optional(Enum(("primary", "quorum")), "quorum if a quorum is given, else primary"),
+          "replication scheme", None),
+    Param("write_quorum", Optional(Int(1, 1000), "1"), "quorum mode: acks a write waits for (W)", None),
+    Param("read_quorum", Optional(Int(1, 1000), "1"), "quorum mode: replies a read waits for (R)", None),
+    Param("replication_delay", REPLICATION_DELAY, "time for a write to reach a replica", 0.0, "s"),
+    Param("service_time", DISTRIBUTION, "time a replica's worker spends on a read or write", 0.0, "s"),
+    Param("workers", Int(1, 1_000_000), "workers per replica", 1),
+    Param("read_policy", Optional(Enum(("primary", "any", "nearest")), "primary"),
+          "primary mode: which replica serves a read", None),
+    Param("failover_after", Optional(SECONDS, "no automatic failover"),
+          "primary mode: detection delay before a replica is promoted", None, "s"),
+    Param("read_repair", Bool(), "quorum mode: repair stale replicas a read saw", False),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place replicas on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread replicas over", None),
 ]))
 
 # -- network ---------------------------------------------------------------------------------

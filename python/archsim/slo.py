@@ -93,10 +93,10 @@ class SLO:
     # -- evaluation -------------------------------------------------------------
     def _counts(self, ops) -> tuple[np.ndarray, np.ndarray]:
         """(good, valid) per base window of the run, from time 0."""
-        n = max((len(o.windows) for o in ops), default=0)
+        n = max((o.windows[-1][0] + 1 for o in ops if o.windows), default=0)
         good, valid = np.zeros(n), np.zeros(n)
         for o in ops:
-            for i, (completed, errors, hist) in enumerate(o.windows):
+            for i, completed, errors, hist in o.windows:  # only windows with a record are stored
                 if self.kind == "availability":
                     good[i] += completed
                     valid[i] += completed + errors

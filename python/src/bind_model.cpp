@@ -113,7 +113,9 @@ void bind_model(py::module_& m) {
       .def_readwrite("order", &ModelSpec::order)
       .def_readwrite("services", &ModelSpec::services)
       .def_readwrite("balancers", &ModelSpec::balancers)
-      .def_readwrite("clients", &ModelSpec::clients);
+      .def_readwrite("clients", &ModelSpec::clients)
+      .def_readwrite("caches", &ModelSpec::caches)
+      .def_readwrite("shards", &ModelSpec::shards);
   py::class_<FaultSpec>(m, "FaultSpec")
       .def(py::init<>())
       .def_readwrite("kind", &FaultSpec::kind)
@@ -165,8 +167,9 @@ void bind_model(py::module_& m) {
       .def_readonly("hedges", &OpResult::hedges)
       .def_property_readonly("window_ns", [](const OpResult& o) { return o.series.width(); })
       .def_property_readonly("windows", [](const OpResult& o) {
-        py::list out;  // (completed, errors, latency histogram) per window
-        for (const auto& w : o.series.windows()) out.append(py::make_tuple(w.completed, w.errors, w.latency));
+        py::list out;  // (window index, completed, errors, latency histogram) per non-empty window
+        for (const auto& w : o.series.windows())
+          out.append(py::make_tuple(w.index, w.completed, w.errors, w.latency));
         return out;
       });
   py::class_<InstanceResult>(m, "InstanceResult")
@@ -182,11 +185,33 @@ void bind_model(py::module_& m) {
       .def_readonly("workers", &ComponentResult::workers)
       .def_readonly("ops", &ComponentResult::ops)
       .def_readonly("instances", &ComponentResult::instances)
+      .def("instance_columns",
+           [](const ComponentResult& c) {  // column lists: 10^6 instances convert in one pass
+             py::list name, host, completed, utilisation, mean_queue, mean_in_flight;
+             for (const auto& i : c.instances) {
+               name.append(i.name);
+               host.append(i.host);
+               completed.append(i.completed);
+               utilisation.append(i.utilisation);
+               mean_queue.append(i.mean_queue);
+               mean_in_flight.append(i.mean_in_flight);
+             }
+             py::dict out;
+             out["instance"] = name;
+             out["host"] = host;
+             out["completed"] = completed;
+             out["utilisation"] = utilisation;
+             out["mean_queue"] = mean_queue;
+             out["mean_in_flight"] = mean_in_flight;
+             return out;
+           })
       .def_readonly("utilisation", &ComponentResult::utilisation)
       .def_readonly("mean_queue", &ComponentResult::mean_queue)
       .def_readonly("mean_in_flight", &ComponentResult::mean_in_flight)
       .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight)
-      .def_readonly("duplicates", &ComponentResult::duplicates);
+      .def_readonly("duplicates", &ComponentResult::duplicates)
+      .def_readonly("cache", &ComponentResult::cache)
+      .def_readonly("shards", &ComponentResult::shards);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

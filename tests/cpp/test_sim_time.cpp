@@ -10,6 +10,7 @@ TEST_CASE("core::parse_duration: every documented unit parses", "[core][quick]")
   CHECK(parse_duration("2s") == 2 * kSecond);
   CHECK(parse_duration("10m") == 10 * kMinute);
   CHECK(parse_duration("1h") == kHour);
+  CHECK(parse_duration("30d") == 30 * kDay);
   CHECK(parse_duration("7ns") == 7);
   CHECK(parse_duration("1.5ms") == 1'500'000);
   CHECK(parse_duration("0s") == 0);
@@ -23,7 +24,7 @@ TEST_CASE("core::parse_duration: bad text names the accepted units", "[core][qui
       parse_duration(bad);
       FAIL("accepted " << bad);
     } catch (const std::invalid_argument& e) {
-      CHECK_THAT(e.what(), Catch::Contains("ns, us, ms, s, m, h"));
+      CHECK_THAT(e.what(), Catch::Contains("ns, us, ms, s, m, h, d"));
     }
   }
 }
@@ -38,4 +39,15 @@ TEST_CASE("core::format_duration: picks a readable unit", "[core][quick]") {
   CHECK(format_duration(1'500'000) == "1.5ms");
   CHECK(format_duration(2 * kSecond) == "2s");
   CHECK(format_duration(250 * kMicrosecond) == "250us");
+}
+
+TEST_CASE("core::draw_to_time: rounds, and saturates instead of overflowing", "[core][quick]") {
+  CHECK(draw_to_time(0.005) == 5 * kMillisecond);
+  CHECK(draw_to_time(1.4e-9) == 1);
+  CHECK(draw_to_time(0.4e-9) == 0);
+  CHECK(draw_to_time(0.0) == 0);
+  CHECK(draw_to_time(1e300) == kTimeMax);  // a Pareto draw far beyond 292 years
+  CHECK(time_after(5, 7) == 12);
+  CHECK(time_after(kTimeMax - 3, 10) == kTimeMax);
+  CHECK(format_duration(3 * kDay) == "3d");
 }

@@ -148,3 +148,20 @@ def test_analyze_refuses_a_model_with_errors():
     m.client("web", target="nowhere")
     with pytest.raises(ValueError, match="analyze: the model has errors"):
         m.analyze()
+
+
+def test_caches_and_shard_routers_are_refused_with_what_they_load_and_new_policies_are_flagged():
+    m = sim.Model("data")
+    db = m.service("db", instances=4, service_time=sim.Exp(0.001))
+    users = m.shards("users", backend=db, routing="hash")
+    front = m.cache("front", capacity=100, ttl="1s", backend=users)
+    app = m.service("app", service_time=sim.Exp(0.001), lifo_above=3, backpressure=sim.Backpressure(high=10, low=5),
+                    calls=[sim.Call(front, hedge=sim.Hedge(delay="5ms"))])
+    m.client("web", target=app, workload=sim.Open(rate=10))
+    est = m.analyze()
+    refused = {f.component for f in est.findings if f.severity == "refused"}
+    assert refused == {"front", "users"}
+    warnings = " ".join(f.message for f in est.findings if f.severity == "warning")
+    assert "LIFO" in warnings and "backpressure" in warnings and "hedged" in warnings
+    # The database's load depends on the cache's hit ratio: no estimate for it, nor for its callers.
+    assert est.components[["mean"]].isna().all().all()

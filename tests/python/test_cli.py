@@ -100,6 +100,15 @@ def test_validate_checks_many_files(small, tmp_path, capsys):
     assert "did you mean 'db'" in out and "small.yaml: ok" in out
 
 
+def test_validate_reports_the_architecture_checks(small, tmp_path, capsys):
+    # The architecture graph (archsim.check) runs too: an orphan service is a warning, not an error.
+    orphan = tmp_path / "orphan.yaml"
+    orphan.write_text(SMALL.replace("components:\n", "components:\n  legacy: {kind: service, service_time: 1ms}\n"))
+    assert main(["validate", str(orphan)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: service 'legacy' is not reached from any client" in out and "orphan.yaml: ok" in out
+
+
 def test_sweep_prints_a_table_over_the_grid_and_seeds(small, capsys, tmp_path):
     c = tmp_path / "sweep.csv"
     assert main(["sweep", str(small), "--param", "db.workers=1,4", "--seeds", "2", "--set", "duration=2s",

@@ -134,7 +134,7 @@ def test_key_choosers_report_their_size():
     assert repr(sim.Exp(mean="5ms")) == "Exp(mean=0.005)"
 
 
-UNITS = r"ns, us, ms, s, m, h"
+UNITS = r"ns, us, ms, s, m, h, d"
 
 # (constructor, regular expressions the ValueError message must match): the
 # parameter's name and its accepted range or type.

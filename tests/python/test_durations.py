@@ -6,7 +6,7 @@ import pytest
 
 import archsim as sim
 
-UNITS = "ns, us, ms, s, m, h"
+UNITS = "ns, us, ms, s, m, h, d"
 
 
 @pytest.mark.parametrize("text, seconds", [

@@ -44,3 +44,16 @@ def test_random_crashes_example(capsys):
     out = run_example("random_crashes.py", "--hours", "20", capsys=capsys).splitlines()
     assert out[0].startswith("20 simulated hours")
     assert "formula 0.97671" in out[2]
+
+
+def test_cache_stampede_single_flight_sends_fewer_reads_and_cuts_the_peak_latency(capsys):
+    out = run_example("cache_stampede.py", capsys=capsys).splitlines()
+    rows = {}
+    for line in out[1:]:
+        label, numbers = line[:32].strip(), line[32:].split()
+        rows[label] = (int(numbers[0]), int(numbers[1]), float(numbers[2].rstrip("ms")))
+    plain, flight = rows["no protection"], rows["single-flight"]
+    assert plain[1] == 0 and flight[1] > 0
+    assert flight[0] < plain[0] / 2       # far fewer database reads
+    assert flight[2] < plain[2] / 2       # and a much lower peak p99
+    assert rows["stale-while-revalidate 5s"][2] < flight[2]

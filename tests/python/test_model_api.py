@@ -12,7 +12,7 @@ import pytest
 import archsim as sim
 
 STRATEGIES = ("round_robin", "random", "least_outstanding", "p2c")
-UNITS = "ns, us, ms, s, m, h"
+UNITS = "ns, us, ms, s, m, h, d"
 
 
 def small_model(name="m"):

@@ -41,7 +41,7 @@ struct Step {
 };
 
 struct Vertex {
-  std::string name, kind;  // kind: client | balancer | service
+  std::string name, kind;  // kind: client | balancer | service | cache | shards | store
   std::uint32_t instances = 1, workers = 0;
   std::string strategy;  // balancer
   Distribution service_time;
@@ -134,6 +134,15 @@ struct ArchitectureGraph::Impl {
         v.name = m.balancers.at(i).name;
         v.instances = m.balancers.at(i).instances;
         v.strategy = m.balancers.at(i).strategy;
+      } else if (kind == "cache") {  // forwards (misses, writes) to its backend, like a balancer
+        v.name = m.caches.at(i).name;
+        v.instances = m.caches.at(i).instances;
+      } else if (kind == "shards") {
+        v.name = m.shards.at(i).name;
+        v.instances = m.shards.at(i).instances;
+      } else if (kind == "store") {  // a leaf: its replicas talk among themselves, not to components
+        v.name = m.stores.at(i).name;
+        v.instances = m.stores.at(i).replicas;
       } else {
         v.name = m.clients.at(i).name;
         v.mix = m.clients.at(i).mix;
@@ -160,8 +169,11 @@ struct ArchitectureGraph::Impl {
           }
           v.steps.push_back(std::move(step));
         }
-      } else {
-        const std::string& target = kind == "balancer" ? m.balancers[i].target : m.clients[i].target;
+      } else if (kind != "store") {
+        const std::string& target = kind == "balancer" ? m.balancers[i].target
+                                    : kind == "cache"  ? m.caches[i].backend
+                                    : kind == "shards" ? m.shards[i].backend
+                                                       : m.clients[i].target;
         Step step;
         step.calls.push_back({resolve(index, target, v.name, kind + " '" + v.name + "'"), "", 1, false});
         v.steps.push_back(std::move(step));
@@ -202,6 +214,9 @@ struct ArchitectureGraph::Impl {
         v.hosts = place_instances(*network, v.name, v.kind + " '" + v.name + "'", v.instances,
                                   v.kind == "service"    ? m.services[index_in(m, v)].placement
                                   : v.kind == "balancer" ? m.balancers[index_in(m, v)].placement
+                                  : v.kind == "cache"    ? m.caches[index_in(m, v)].placement
+                                  : v.kind == "shards"   ? m.shards[index_in(m, v)].placement
+                                  : v.kind == "store"    ? m.stores[index_in(m, v)].placement
                                                          : m.clients[index_in(m, v)].placement);
       } catch (const std::invalid_argument& e) {
         error(v.name, e.what());
@@ -391,7 +406,10 @@ std::string ArchitectureGraph::to_dot() const {
     std::string detail = v.kind;
     if (v.kind == "service") detail += fmt::format(" {}x{}", v.instances, v.workers);
     if (v.kind == "balancer") detail += " " + v.strategy;
-    const char* shape = v.kind == "client" ? "ellipse" : v.kind == "balancer" ? "diamond" : "box";
+    const char* shape = v.kind == "client"     ? "ellipse"
+                        : v.kind == "balancer" ? "diamond"
+                        : v.kind == "store"    ? "cylinder"
+                                               : "box";
     os << "[label=\"" << dot_escape(v.name) << "\\n" << dot_escape(detail) << "\", shape=" << shape << "]";
   };
   auto edge_writer = [&](std::ostream& os, Graph::edge_descriptor e) {

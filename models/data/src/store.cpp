@@ -154,6 +154,7 @@ void Store::arrive(std::uint32_t slot) {
   const bool write = r.op == config_.write_op;
   const bool refused = !replicas_[i].up || (config_.mode == StoreMode::kPrimary && write && i != primary_);
   if (refused) {
+    if (!replicas_[i].up) ++replicas_[i].refused;
     r.error = ErrorKind::kUnavailable;
     world_.signals.finished(*this, i, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);

@@ -91,16 +91,16 @@ Network::Network(const NetworkSpec& spec) {
 }
 
 std::uint32_t Network::add_host(const std::string& name, std::uint32_t zone) {
-  for (const auto& h : hosts_)
-    if (h == name) throw std::invalid_argument(fmt::format("network: host '{}' declared twice", name));
+  const auto index = static_cast<std::uint32_t>(hosts_.size());
+  if (!host_by_name_.emplace(name, index).second)
+    throw std::invalid_argument(fmt::format("network: host '{}' declared twice", name));
   hosts_.push_back(name);
   host_zone_.push_back(zone);
-  return static_cast<std::uint32_t>(hosts_.size() - 1);
+  return index;
 }
 
 std::uint32_t Network::host_index(const std::string& name) const {
-  for (std::uint32_t i = 0; i < hosts_.size(); ++i)
-    if (hosts_[i] == name) return i;
+  if (const auto it = host_by_name_.find(name); it != host_by_name_.end()) return it->second;
   throw std::invalid_argument(fmt::format("network: unknown host '{}'", name));
 }
 
@@ -136,7 +136,7 @@ Transit Network::level_transit(std::uint32_t from_host, std::uint32_t to_host, R
   } else {
     for (std::uint32_t e : routes_[a * zones_.size() + b]) cross(edges_[e]);
   }
-  return {static_cast<SimTime>(std::llround(seconds * 1e9)), lost};
+  return {draw_to_time(seconds), lost};
 }
 
 double Network::mean_latency(std::uint32_t from_host, std::uint32_t to_host) const {

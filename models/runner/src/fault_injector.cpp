@@ -93,7 +93,7 @@ void FaultInjector::plan_service_fault(const FaultSpec& spec, const std::string&
   auto* crashable = dynamic_cast<Crashable*>(target);
   const bool crash_kind = spec.kind == "crash" || spec.kind == "random_crashes";
   if (service == nullptr && !(crash_kind && crashable != nullptr))
-    fail(fmt::format("{}: '{}' is a {}; faults apply to services (and crashes to stores too)", where, name,
+    fail(fmt::format("{}: '{}' is a {}; faults apply to services (crashes also to caches and stores)", where, name,
                      target->kind()));
   if (instance >= static_cast<long>(target->instances()))
     fail(fmt::format("{}: '{}' has instances 0 to {}", where, name, target->instances() - 1));
@@ -180,8 +180,8 @@ void FaultInjector::initialise() {
 }
 
 std::uint64_t FaultInjector::counter(const Planned& p) const {
-  if (p.crashable != nullptr && p.service == nullptr) return 0;  // a store: its crash() reports what it failed
-  if (p.service == nullptr) return network_.faults().affected(p.link);
+  if (p.service == nullptr)
+    return p.crashable != nullptr ? p.crashable->refused(p.instance) : network_.faults().affected(p.link);
   const InstanceFaultCounts& c = p.service->fault_counts(p.instance);
   const std::string& k = p.spec.kind;
   return k == "slow" ? c.slowed

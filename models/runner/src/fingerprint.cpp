@@ -68,6 +68,7 @@ std::string fingerprint(const RunResult& r) {
       if (op.corrupted) h.add(op.corrupted);
       if (op.hedges) h.add(op.hedges);
       for (const auto& w : op.series.windows()) {
+        h.add(w.index);
         h.add(w.completed);
         h.add(w.errors);
         h.add(w.latency);
@@ -80,6 +81,20 @@ std::string fingerprint(const RunResult& r) {
       h.add(i.utilisation);
       h.add(i.mean_queue);
       h.add(i.mean_in_flight);
+    }
+    if (c.cache) {
+      for (auto n : c.cache->counts) h.add(n);
+      for (const auto& w : c.cache->windows) h.add(w[0]), h.add(w[1]);
+    }
+    if (c.shards) {
+      for (auto n : c.shards->load) h.add(n);
+      for (const auto& ch : c.shards->changes) {
+        h.add(ch.at);
+        h.add(ch.kind);
+        h.add(static_cast<std::uint64_t>(ch.shard));
+        for (auto s : ch.active) h.add(static_cast<std::uint64_t>(s));
+        h.add(ch.moved);
+      }
     }
   }
   for (const auto& f : r.faults) {

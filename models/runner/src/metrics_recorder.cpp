@@ -5,7 +5,11 @@ namespace archsim {
 MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime window)
     : world_(world), warmup_(warmup), window_(window) {
   data_.resize(world.components.size());
-  for (std::size_t c = 0; c < data_.size(); ++c) data_[c].instances.resize(world.components[c]->instances());
+  for (std::size_t c = 0; c < data_.size(); ++c) {
+    data_[c].instances.resize(world.components[c]->instances());
+    if (world.components[c]->kind() == "cache") data_[c].cache.emplace();
+    if (world.components[c]->kind() == "shards") data_[c].shards.emplace();
+  }
 }
 
 void MetricsRecorder::initialise(Simulation& sim) {
@@ -89,6 +93,28 @@ void MetricsRecorder::on_busy(const Component& c, std::uint32_t i, std::uint32_t
   data_[c.index()].instances[i].busy.set(now, busy);
 }
 
+void MetricsRecorder::on_cache(const Component& c, std::uint32_t, CacheEvent e, SimTime now) {
+  if (now < warmup_) return;
+  CacheResult& cache = *data_[c.index()].cache;
+  ++cache.counts[static_cast<std::size_t>(e)];
+  if (e != CacheEvent::kHit && e != CacheEvent::kMiss) return;
+  const auto w = static_cast<std::size_t>(now / window_);
+  if (cache.windows.size() <= w) cache.windows.resize(w + 1);
+  ++cache.windows[w][e == CacheEvent::kHit ? 0 : 1];
+}
+
+void MetricsRecorder::on_routed(const Component& c, std::uint32_t shard, const Request& r, SimTime) {
+  if (r.arrived < warmup_) return;
+  auto& load = data_[c.index()].shards->load;
+  if (load.size() <= shard) load.resize(shard + 1);
+  ++load[shard];
+}
+
+void MetricsRecorder::on_resharded(const Component& c, std::string_view kind, std::uint32_t shard,
+                                   const std::vector<std::uint32_t>& active, double moved, SimTime now) {
+  data_[c.index()].shards->changes.push_back({now, std::string(kind), shard, active, moved});
+}
+
 std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
   std::vector<ComponentResult> out;
   for (std::size_t ci = 0; ci < data_.size(); ++ci) {
@@ -99,6 +125,8 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.workers = comp.workers();
     cr.ops = std::move(data_[ci].ops);
     cr.duplicates = data_[ci].duplicates;
+    cr.cache = std::move(data_[ci].cache);
+    cr.shards = std::move(data_[ci].shards);
     for (std::uint32_t i = 0; i < comp.instances(); ++i) {
       const InstanceLevels& lv = data_[ci].instances[i];
       InstanceResult ir;

@@ -10,6 +10,7 @@
 
 #include "archsim/core/nearest_name.hpp"
 #include "archsim/models/balancer.hpp"
+#include "archsim/models/cache.hpp"
 #include "archsim/models/client.hpp"
 #include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/fault_injector.hpp"
@@ -28,9 +29,11 @@ class Directory {
  public:
   explicit Directory(const ModelSpec& m) {
     for (const auto& [kind, i] : m.order) {
-      const std::string& name = kind == "service" ? m.services.at(i).name
+      const std::string& name = kind == "service"    ? m.services.at(i).name
                                 : kind == "balancer" ? m.balancers.at(i).name
                                 : kind == "store"    ? m.stores.at(i).name
+                                : kind == "cache"    ? m.caches.at(i).name
+                                : kind == "shards"   ? m.shards.at(i).name
                                                      : m.clients.at(i).name;
       if (name.empty()) fail(fmt::format("a {} has an empty name", kind));
       if (index_.count(name)) fail(fmt::format("component name '{}' is used twice", name));
@@ -209,6 +212,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   std::vector<std::unique_ptr<Component>> components;
   std::vector<std::vector<std::uint32_t>> calls(dir.names().size());
   bool has_client = false;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cache_backends;  // (cache, its backend)
   for (const auto& [kind, i] : model.order) {
     const auto self = static_cast<std::uint32_t>(components.size());
     if (kind == "service") {
@@ -275,6 +279,67 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
                                                       strategy_for(b.strategy, where + " strategy"), target));
     } else if (kind == "store") {
       components.push_back(build_store(world, network, model.stores[i], ops));
+    } else if (kind == "cache") {
+      const CacheSpec& c = model.caches[i];
+      const std::string where = "cache '" + c.name + "'";
+      CacheConfig cfg;
+      cfg.backend = dir.resolve(c.backend, where + " backend");
+      cfg.strategy = strategy_for(c.strategy, where + " strategy");
+      try {
+        cfg.policy = parse_eviction_policy(c.policy);
+        cfg.mode = parse_cache_mode(c.mode);
+      } catch (const std::invalid_argument& e) {
+        fail(fmt::format("{}: {}", where, e.what()));
+      }
+      if (cfg.policy == EvictionPolicy::kTtl && c.capacity != 0)
+        fail(where + ": policy 'ttl' evicts by expiry only; leave capacity unset");
+      if (cfg.policy != EvictionPolicy::kTtl && c.capacity == 0)
+        fail(fmt::format("{}: policy '{}' needs a capacity >= 1 (entries per instance)", where, c.policy));
+      if (cfg.policy == EvictionPolicy::kTtl && c.ttl == kTimeMax) fail(where + ": policy 'ttl' needs a ttl");
+      if (c.ttl <= 0) fail(where + ": ttl must be > 0");
+      if (!(c.ttl_jitter >= 0 && c.ttl_jitter < 1))
+        fail(fmt::format("{}: ttl_jitter must be in [0, 1), got {}", where, c.ttl_jitter));
+      if (c.ttl_jitter > 0 && c.ttl == kTimeMax) fail(where + ": ttl_jitter needs a ttl");
+      if (c.single_flight && cfg.mode == CacheMode::kCacheAside)
+        fail(where + ": single_flight needs the cache to fetch misses itself; mode 'cache-aside' leaves that to "
+                     "each caller (use 'read-through')");
+      if (c.stale_while_revalidate < 0) fail(where + ": stale_while_revalidate must be >= 0");
+      if (c.stale_while_revalidate > 0 && c.ttl == kTimeMax) fail(where + ": stale_while_revalidate needs a ttl");
+      if (c.flush_delay < 0) fail(where + ": flush_delay must be >= 0");
+      if (c.flush_batch < 1) fail(where + ": flush_batch must be >= 1");
+      if (c.capacity != 0 && c.warm_keys > c.capacity)
+        fail(fmt::format("{}: warm ({}) must be <= capacity ({})", where, c.warm_keys, c.capacity));
+      cfg.capacity = c.capacity;
+      cfg.ttl = c.ttl;
+      cfg.ttl_jitter = c.ttl_jitter;
+      cfg.single_flight = c.single_flight;
+      cfg.stale_while_revalidate = c.stale_while_revalidate;
+      cfg.flush_delay = c.flush_delay;
+      cfg.flush_batch = c.flush_batch;
+      cfg.warm_keys = c.warm_keys;
+      cfg.read_op = ops.id("read");
+      cfg.write_op = ops.id("write");
+      calls[self].push_back(cfg.backend);
+      cache_backends.emplace_back(self, cfg.backend);
+      components.push_back(
+          std::make_unique<Cache>(world, c.name, place_instances(network, c.name, where, c.instances, c.placement), cfg));
+    } else if (kind == "shards") {
+      const ShardsSpec& sh = model.shards[i];
+      const std::string where = "shards '" + sh.name + "'";
+      ShardsConfig cfg;
+      cfg.backend = dir.resolve(sh.backend, where + " backend");
+      try {
+        cfg.routing = parse_routing(sh.routing);
+      } catch (const std::invalid_argument& e) {
+        fail(fmt::format("{}: {}", where, e.what()));
+      }
+      cfg.vnodes = sh.vnodes;
+      cfg.key_space = sh.key_space;
+      cfg.shards = sh.shards;
+      cfg.changes = sh.changes;
+      calls[self].push_back(cfg.backend);
+      components.push_back(
+          std::make_unique<Shards>(world, sh.name, place_instances(network, sh.name, where, sh.instances, sh.placement), cfg));
     } else {
       const ClientSpec& c = model.clients[i];
       const std::string where = "client '" + c.name + "'";
@@ -319,6 +384,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     world.signals.subscribe(tracer.get());
   }
   ConsistencyChecker checker(world, options.warmup);
+  for (const auto& [cache, backend] : cache_backends)  // a cache in front of a store: its reads are checked too
+    if (world.components[backend]->kind() == "store") checker.watch_cache(cache, backend);
   if (checker.active()) world.signals.subscribe(&checker);  // no stores: no cost per event
 
   const SimTime run_end = options.duration;

@@ -129,7 +129,7 @@ void Service::start(std::uint32_t slot) {
       r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
   if (inst.slow_factor != 1.0) ++inst.faults.slowed;
   const double seconds = d.sample(inst.service_rng) * inst.slow_factor;
-  world_.sim.schedule_in(static_cast<SimTime>(seconds * 1e9 + 0.5), handler(), kWorkDone, tag(slot));
+  world_.sim.schedule_in(draw_to_time(seconds), handler(), kWorkDone, tag(slot));
 }
 
 void Service::run_step(std::uint32_t slot) {

@@ -27,21 +27,28 @@ double ArrivalProcess::rate_at(SimTime t) const {
 }
 
 SimTime ArrivalProcess::next_after(SimTime now, Rng& rng) {
-  SimTime t = now;
+  if (now > exact_ns_ + 1) {  // not called at the previous arrival (its time rounds to exact_ns_ or + 1)
+    exact_ns_ = now;
+    exact_frac_ = 0;
+  }
+  SimTime base = exact_ns_;
+  double frac = exact_frac_;
   for (;;) {
-    while (segment_ + 1 < schedule_.size() && schedule_[segment_ + 1].from <= t) ++segment_;
+    while (segment_ + 1 < schedule_.size() && schedule_[segment_ + 1].from <= base) ++segment_;
     const SimTime end = segment_ + 1 < schedule_.size() ? schedule_[segment_ + 1].from : kTimeMax;
     const double rate = schedule_[segment_].rate;
     if (rate > 0) {
-      const double gap_ns = -std::log(rng.uniform_pos()) / rate * 1e9;
-      const double next = static_cast<double>(t) + gap_ns;
-      if (next < static_cast<double>(end)) {
-        const auto at = static_cast<SimTime>(next + 0.5);
-        return at > now ? at : now + 1;  // strictly after: two arrivals never share an instant by rounding
+      const double gap_ns = frac - std::log(rng.uniform_pos()) / rate * 1e9;
+      const double whole = std::floor(gap_ns);
+      if (whole < static_cast<double>(end - base)) {  // before the next segment (end - base >= 1)
+        exact_ns_ = base + static_cast<SimTime>(whole);
+        exact_frac_ = gap_ns - whole;
+        return exact_ns_ + (exact_frac_ >= 0.5 ? 1 : 0);
       }
     }
     if (end == kTimeMax) return kTimeMax;
-    t = end;  // memoryless: restart the draw at the boundary with the new rate
+    base = end;  // memoryless: restart the draw at the boundary with the new rate
+    frac = 0;
   }
 }
 

@@ -96,7 +96,7 @@ void Client::replied(std::uint32_t child) {
   world_.requests.release(root);
   if (config_.closed) {
     const double think = config_.think.sample(think_rng_);
-    world_.sim.schedule_in(static_cast<SimTime>(think * 1e9 + 0.5), handler(), kThinkDone, user);
+    world_.sim.schedule_in(draw_to_time(think), handler(), kThinkDone, user);
   }
   world_.root_completed();
 }

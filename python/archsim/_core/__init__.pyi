@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -454,6 +454,12 @@ class ModelSpec:
     def balancers(self, arg0: collections.abc.Sequence[BalancerSpec]) -> None:
         ...
     @property
+    def caches(self) -> list[...]:
+        ...
+    @caches.setter
+    def caches(self, arg0: collections.abc.Sequence[...]) -> None:
+        ...
+    @property
     def clients(self) -> list[ClientSpec]:
         ...
     @clients.setter
@@ -470,6 +476,12 @@ class ModelSpec:
         ...
     @services.setter
     def services(self, arg0: collections.abc.Sequence[ServiceSpec]) -> None:
+        ...
+    @property
+    def shards(self) -> list[...]:
+        ...
+    @shards.setter
+    def shards(self, arg0: collections.abc.Sequence[...]) -> None:
         ...
     @property
     def stores(self) -> list[StoreSpec]:
@@ -652,6 +664,11 @@ class InstanceResult:
     def utilisation(self) -> float:
         ...
 class ComponentResult:
+    def instance_columns(self) -> dict:
+        ...
+    @property
+    def cache(self) -> ... | None:
+        ...
     @property
     def duplicates(self) -> int:
         ...
@@ -675,6 +692,9 @@ class ComponentResult:
         ...
     @property
     def ops(self) -> list[OpResult]:
+        ...
+    @property
+    def shards(self) -> ... | None:
         ...
     @property
     def utilisation(self) -> float:
@@ -720,6 +740,147 @@ class RunResult:
         ...
     @property
     def window_ns(self) -> int:
+        ...
+class CacheSpec:
+    backend: str
+    mode: str
+    name: str
+    placement: PlacementSpec
+    policy: str
+    single_flight: bool
+    strategy: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def capacity(self) -> int:
+        ...
+    @capacity.setter
+    def capacity(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def flush_batch(self) -> int:
+        ...
+    @flush_batch.setter
+    def flush_batch(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def flush_delay(self) -> int:
+        ...
+    @flush_delay.setter
+    def flush_delay(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def instances(self) -> int:
+        ...
+    @instances.setter
+    def instances(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stale_while_revalidate(self) -> int:
+        ...
+    @stale_while_revalidate.setter
+    def stale_while_revalidate(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ttl(self) -> int:
+        ...
+    @ttl.setter
+    def ttl(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ttl_jitter(self) -> float:
+        ...
+    @ttl_jitter.setter
+    def ttl_jitter(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def warm_keys(self) -> int:
+        ...
+    @warm_keys.setter
+    def warm_keys(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ShardChange:
+    add: bool
+    def __init__(self) -> None:
+        ...
+    @property
+    def at(self) -> int:
+        ...
+    @at.setter
+    def at(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def shard(self) -> int:
+        ...
+    @shard.setter
+    def shard(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ShardsSpec:
+    backend: str
+    name: str
+    placement: PlacementSpec
+    routing: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def changes(self) -> list[ShardChange]:
+        ...
+    @changes.setter
+    def changes(self, arg0: collections.abc.Sequence[ShardChange]) -> None:
+        ...
+    @property
+    def instances(self) -> int:
+        ...
+    @instances.setter
+    def instances(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def key_space(self) -> int:
+        ...
+    @key_space.setter
+    def key_space(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def shards(self) -> int:
+        ...
+    @shards.setter
+    def shards(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def vnodes(self) -> int:
+        ...
+    @vnodes.setter
+    def vnodes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class CacheResult:
+    @property
+    def counts(self) -> dict:
+        ...
+    @property
+    def windows(self) -> list[typing.Annotated[list[int], "FixedSize(2)"]]:
+        ...
+class ShardChangeRecord:
+    @property
+    def active(self) -> list[int]:
+        ...
+    @property
+    def at(self) -> int:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def moved(self) -> float:
+        ...
+    @property
+    def shard(self) -> int:
+        ...
+class ShardsResult:
+    @property
+    def changes(self) -> list[ShardChangeRecord]:
+        ...
+    @property
+    def load(self) -> list[int]:
         ...
 class Finding:
     @property
@@ -888,5 +1049,5 @@ def trace_columns(result: RunResult) -> dict:
     """
     The sampled request spans of a run as columns (numpy arrays), in order of their end.
     """
-DURATION_UNITS: str = 'ns, us, ms, s, m, h'
+DURATION_UNITS: str = 'ns, us, ms, s, m, h, d'
 ERROR_NAMES: list = ['none', 'timeout', 'rejected', 'unavailable', 'circuit_open', 'dropped', 'error']

@@ -66,7 +66,7 @@ class Simulation {
     }
   }
   void schedule_in(SimTime delay, std::uint32_t target, std::uint32_t kind, std::uint64_t payload = 0) {
-    schedule_at(now_ + delay, target, kind, payload);
+    schedule_at(time_after(now_, delay), target, kind, payload);
   }
 
   // The stream named `name`, derived from this simulation's seed only.

@@ -1,6 +1,8 @@
 #pragma once
 // Counters and latencies bucketed into fixed windows of simulated time, for
-// time series plots (throughput, errors, p99 per window).
+// time series plots (throughput, errors, p99 per window). Only windows with a
+// record are stored, so memory follows the requests, not the run's length: a
+// run of simulated years with 1 s windows stays small.
 #include <cstdint>
 #include <vector>
 
@@ -10,6 +12,7 @@
 namespace archsim {
 
 struct SeriesWindow {
+  std::uint64_t index = 0;      // the window [index * width, (index + 1) * width)
   std::uint64_t completed = 0;  // successful completions in the window
   std::uint64_t errors = 0;     // failed requests in the window
   Histogram latency{5};         // coarser than the run histogram: 1.6% error
@@ -26,21 +29,21 @@ class WindowedSeries {
   }
   void record_error(SimTime at) { window(at).errors++; }
   SimTime width() const { return width_; }
+  // Windows with at least one record, in time order.
   const std::vector<SeriesWindow>& windows() const { return windows_; }
 
  private:
   SeriesWindow& window(SimTime at) {
     // Records arrive in time order: stay in the current window without dividing.
-    if (!windows_.empty() && at >= current_start_ && at - current_start_ < width_) return windows_[current_];
-    current_ = static_cast<std::size_t>(at / width_);
-    current_start_ = static_cast<SimTime>(current_) * width_;
-    if (current_ >= windows_.size()) windows_.resize(current_ + 1);
-    return windows_[current_];
+    if (!windows_.empty() && at - current_start_ < width_) return windows_.back();
+    const auto index = static_cast<std::uint64_t>(at / width_);
+    current_start_ = static_cast<SimTime>(index) * width_;
+    windows_.emplace_back().index = index;
+    return windows_.back();
   }
   SimTime width_;
   std::vector<SeriesWindow> windows_;
-  std::size_t current_ = 0;
-  SimTime current_start_ = 0;  // start of windows_[current_] once windows_ is not empty
+  SimTime current_start_ = 0;  // start of windows_.back() once windows_ is not empty
 };
 
 }  // namespace archsim

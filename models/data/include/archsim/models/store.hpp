@@ -62,6 +62,7 @@ class Store final : public Component, public Crashable {
   void handle(const Event& event) override;
   std::uint64_t crash(std::uint32_t instance) override;
   void restart(std::uint32_t instance) override;
+  std::uint64_t refused(std::uint32_t instance) const override { return replicas_[instance].refused; }
 
  private:
   enum : std::uint32_t {
@@ -99,6 +100,7 @@ class Store final : public Component, public Crashable {
     bool up = true;
     std::uint64_t epoch = 0;  // bumped at each crash: events sent before it are void
     std::uint32_t busy = 0;
+    std::uint64_t refused = 0;         // arrivals refused while down
     std::deque<std::uint32_t> queue;   // tasks
     std::vector<std::uint32_t> active; // tasks in service
     std::unordered_map<std::uint64_t, std::uint64_t> data;  // key -> version held

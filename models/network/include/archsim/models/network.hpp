@@ -6,6 +6,7 @@
 // Boost.Graph graph of zones, whose edges are the cross-zone / cross-region
 // levels and any explicit links, and the delay is the sum of one draw per edge.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,7 @@ class Network {
 
   std::vector<std::string> zones_, zone_region_, hosts_;
   std::vector<std::uint32_t> host_zone_;
+  std::map<std::string, std::uint32_t, std::less<>> host_by_name_;  // O(log n) lookup: 10^6 instances
   Edge same_zone_;
   std::vector<Edge> edges_;
   std::vector<std::vector<std::uint32_t>> routes_;  // [from * zones + to] -> edge indices

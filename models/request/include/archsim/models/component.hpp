@@ -105,6 +105,8 @@ class Crashable {
   // arrivals until restart(); returns how many requests it failed.
   virtual std::uint64_t crash(std::uint32_t instance) = 0;
   virtual void restart(std::uint32_t instance) = 0;
+  // Arrivals the instance refused while down, over the whole run.
+  virtual std::uint64_t refused(std::uint32_t instance) const = 0;
 
  protected:
   ~Crashable() = default;

@@ -2,6 +2,7 @@
 // Components emit what happened; observers (metrics, traces) subscribe.
 // Components never record their own statistics.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "archsim/core/sim_time.hpp"
@@ -10,6 +11,20 @@
 namespace archsim {
 
 class Component;
+
+// What a cache did with a request or an entry (models/data).
+enum class CacheEvent : std::uint8_t {
+  kHit,          // a read served from a fresh entry
+  kMiss,         // a read that found no fresh entry
+  kCoalesced,    // a miss that joined a fetch already in flight (single-flight); also a miss
+  kStaleServed,  // a hit on an expired entry within stale-while-revalidate; also a hit
+  kEviction,     // an entry evicted to make room
+  kExpired,      // an expired entry dropped
+  kRefresh,      // a background refresh sent to the backend
+  kFlushed,      // a write-behind write the backend accepted
+  kWriteLost,    // a write-behind write lost: the instance crashed before flushing it
+};
+inline constexpr std::size_t kCacheEvents = 9;
 
 class Observer {
  public:
@@ -33,6 +48,14 @@ class Observer {
   virtual void on_committed(const Component& /*store*/, const Request& /*write*/, SimTime) {}
   // A store lost a committed write (a failover to a replica that never received it).
   virtual void on_write_lost(const Component& /*store*/, std::uint64_t /*key*/, std::uint64_t /*version*/, SimTime) {}
+  // A cache instance did something (see CacheEvent).
+  virtual void on_cache(const Component&, std::uint32_t, CacheEvent, SimTime) {}
+  // A shard router sent a request to shard `shard`.
+  virtual void on_routed(const Component&, std::uint32_t /*shard*/, const Request&, SimTime) {}
+  // A shard router's shards changed ("start", "add" or "remove" of `shard`); `moved`
+  // is the fraction of sampled keys whose shard changed.
+  virtual void on_resharded(const Component&, std::string_view /*kind*/, std::uint32_t /*shard*/,
+                            const std::vector<std::uint32_t>& /*active*/, double /*moved*/, SimTime) {}
 };
 
 class Signals {
@@ -64,6 +87,16 @@ class Signals {
   }
   void write_lost(const Component& store, std::uint64_t key, std::uint64_t version, SimTime t) {
     for (auto* o : observers_) o->on_write_lost(store, key, version, t);
+  }
+  void cache(const Component& c, std::uint32_t i, CacheEvent e, SimTime t) {
+    for (auto* o : observers_) o->on_cache(c, i, e, t);
+  }
+  void routed(const Component& c, std::uint32_t shard, const Request& r, SimTime t) {
+    for (auto* o : observers_) o->on_routed(c, shard, r, t);
+  }
+  void resharded(const Component& c, std::string_view kind, std::uint32_t shard, const std::vector<std::uint32_t>& active,
+                 double moved, SimTime t) {
+    for (auto* o : observers_) o->on_resharded(c, kind, shard, active, moved, t);
   }
 
  private:

@@ -40,7 +40,7 @@ class FaultInjector final : public EventHandler {
     std::size_t log_index = 0;   // its current record
     std::uint64_t count_at_begin = 0;
     bool recording = false;      // its current record has not ended
-    Crashable* crashable = nullptr;  // crash faults: the service, or another component that can crash (a store)
+    Crashable* crashable = nullptr;  // crash faults: the service, or a cache or store
   };
   void plan_service_fault(const FaultSpec& spec, const std::string& where, const std::vector<Component*>& components);
   void plan_network_fault(const FaultSpec& spec, const std::string& where, const std::vector<Component*>& components);

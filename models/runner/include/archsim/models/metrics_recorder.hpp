@@ -3,6 +3,8 @@
 // that arrived before the warm-up ends are not measured; time averages start
 // at the end of warm-up.
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "archsim/core/simulation.hpp"
@@ -25,6 +27,10 @@ class MetricsRecorder final : public Observer, public EventHandler {
   void on_duplicate_effect(const Component& c, SimTime now) override;
   void on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) override;
   void on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) override;
+  void on_cache(const Component& c, std::uint32_t i, CacheEvent e, SimTime now) override;
+  void on_routed(const Component& c, std::uint32_t shard, const Request& r, SimTime now) override;
+  void on_resharded(const Component& c, std::string_view kind, std::uint32_t shard,
+                    const std::vector<std::uint32_t>& active, double moved, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up
 
   // Moves the figures out; `now` closes the time averages.
@@ -40,6 +46,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::vector<OpResult> ops;  // by op index
     std::vector<InstanceLevels> instances;
     std::uint64_t duplicates = 0;
+    std::optional<CacheResult> cache;
+    std::optional<ShardsResult> shards;
   };
   OpResult& op(std::uint32_t component, std::uint16_t op) {
     auto& ops = data_[component].ops;

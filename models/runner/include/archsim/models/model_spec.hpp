@@ -10,6 +10,7 @@
 #include "archsim/core/key_chooser.hpp"
 #include "archsim/models/arrival_process.hpp"
 #include "archsim/models/network.hpp"
+#include "archsim/models/shards.hpp"
 
 namespace archsim {
 
@@ -98,6 +99,31 @@ struct StoreSpec {
   PlacementSpec placement;
 };
 
+struct CacheSpec {
+  std::string name, backend, strategy = "round_robin";
+  std::uint32_t instances = 1;
+  std::string policy = "lru", mode = "read-through";
+  std::uint32_t capacity = 0;  // entries per instance; 0 = unbounded (policy ttl only)
+  SimTime ttl = kTimeMax;
+  double ttl_jitter = 0;
+  bool single_flight = false;
+  SimTime stale_while_revalidate = 0;
+  SimTime flush_delay = kSecond;
+  std::uint32_t flush_batch = 100;
+  std::uint64_t warm_keys = 0;
+  PlacementSpec placement;
+};
+
+struct ShardsSpec {
+  std::string name, backend, routing = "consistent";
+  std::uint32_t instances = 1;
+  std::uint32_t shards = 0;  // active at start; 0 = every backend instance
+  std::uint32_t vnodes = 100;
+  std::uint64_t key_space = 0;
+  std::vector<ShardChange> changes;
+  PlacementSpec placement;
+};
+
 struct ModelSpec {
   std::string name = "model";
   NetworkSpec network;
@@ -107,6 +133,8 @@ struct ModelSpec {
   std::vector<BalancerSpec> balancers;
   std::vector<ClientSpec> clients;
   std::vector<StoreSpec> stores;
+  std::vector<CacheSpec> caches;
+  std::vector<ShardsSpec> shards;
 };
 
 // A fault in a run. Service faults target an instance ("db[0]") or every

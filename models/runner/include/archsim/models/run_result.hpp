@@ -3,6 +3,7 @@
 // DataFrames and JSON, and fingerprint() hashes all of it.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/request.hpp"
 #include "archsim/models/trace_recorder.hpp"
+#include "archsim/models/signals.hpp"
 
 namespace archsim {
 
@@ -43,6 +45,26 @@ struct InstanceResult {
   double mean_in_flight = 0;    // time-averaged requests in the instance
 };
 
+// A cache's counts (CacheEvent order) after warm-up, and its reads per window.
+struct CacheResult {
+  std::array<std::uint64_t, kCacheEvents> counts{};
+  std::vector<std::array<std::uint64_t, 2>> windows;  // (hits, misses) per time-series window
+};
+
+// One change of a shard router's shards (the first, "start", is the initial set).
+struct ShardChangeRecord {
+  SimTime at = 0;
+  std::string kind;  // start | add | remove
+  std::uint32_t shard = 0;
+  std::vector<std::uint32_t> active;  // the shards after the change
+  double moved = 0;                   // fraction of keys 0 .. 2^16-1 whose shard changed
+};
+
+struct ShardsResult {
+  std::vector<std::uint64_t> load;  // requests routed to each shard (backend instance) after warm-up
+  std::vector<ShardChangeRecord> changes;
+};
+
 struct ComponentResult {
   std::string name, kind;
   std::uint32_t workers = 0;
@@ -51,6 +73,8 @@ struct ComponentResult {
   double utilisation = 0, mean_queue = 0, mean_in_flight = 0;
   double littles_in_flight = 0;  // time-averaged in flight, counting only measured requests (Little's L)
   std::uint64_t duplicates = 0;  // completed attempts of non-idempotent calls beyond the first
+  std::optional<CacheResult> cache;    // caches only
+  std::optional<ShardsResult> shards;  // shard routers only
 };
 
 // One entry of the fault log: what fired, when, and what it affected.

@@ -85,6 +85,7 @@ class Service final : public Component, public Crashable {
   void set_slow_factor(std::uint32_t instance, double factor);
   void set_response_fault(std::uint32_t instance, ResponseFault kind, double probability);
   const InstanceFaultCounts& fault_counts(std::uint32_t instance) const { return instances_[instance].faults; }
+  std::uint64_t refused(std::uint32_t instance) const override { return instances_[instance].faults.refused; }
   void connect() override;
   bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;

@@ -20,13 +20,20 @@ class ArrivalProcess {
  public:
   // Segments sorted by `from`, the first at 0; throws std::invalid_argument otherwise.
   explicit ArrivalProcess(std::vector<RateSegment> schedule);
-  // The next arrival strictly after `now`, or kTimeMax if the rate stays 0.
+  // The next arrival, or kTimeMax if the rate stays 0. `now` is the time of
+  // the previous arrival (0 for the first): the draw continues from that
+  // arrival's exact, unrounded time, so rounding to whole nanoseconds never
+  // biases the rate (it would at 10^9/s). Arrivals can share an instant.
   SimTime next_after(SimTime now, Rng& rng);
   double rate_at(SimTime t) const;
 
  private:
   std::vector<RateSegment> schedule_;
   std::size_t segment_ = 0;  // current segment; time only moves forward
+  // Exact time of the previous arrival: whole nanoseconds plus a fraction in
+  // [0, 1) (a double alone loses sub-ns precision after about 100 days).
+  SimTime exact_ns_ = 0;
+  double exact_frac_ = 0;
 };
 
 }  // namespace archsim
