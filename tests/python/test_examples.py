@@ -57,3 +57,24 @@ def test_cache_stampede_single_flight_sends_fewer_reads_and_cuts_the_peak_latenc
     assert flight[0] < plain[0] / 2       # far fewer database reads
     assert flight[2] < plain[2] / 2       # and a much lower peak p99
     assert rows["stale-while-revalidate 5s"][2] < flight[2]
+
+
+def test_read_replicas_example_reads_stale_only_off_the_primary_and_loses_writes_at_failover(capsys):
+    out = run_example("read_replicas.py", capsys=capsys).splitlines()
+    rows = {line.split()[0]: line.split() for line in out[1:4]}
+    assert rows["primary"][4] == "0.00%"  # every read at the primary sees the latest commit
+    for policy in ("any", "nearest"):
+        assert float(rows[policy][4].rstrip("%")) > 0  # replicas lag: some reads are stale
+        assert float(rows[policy][3].rstrip("%")) < float(rows["primary"][3].rstrip("%"))  # the primary is offloaded
+    lost = int(out[-1].split("after 2 s: ")[1].split()[0])
+    assert lost > 0
+
+
+def test_quorum_tuning_example_has_no_stale_reads_exactly_when_quorums_overlap(capsys):
+    out = run_example("quorum_tuning.py", capsys=capsys).splitlines()
+    for line in out[1:]:
+        n, r, w, _, _, stale, _, avail = line.split()
+        overlapping = int(r) + int(w) > int(n)
+        assert (float(stale.rstrip("%")) == 0) == overlapping, line
+        if int(w) == int(n):
+            assert float(avail.rstrip("%")) < 100  # a write needs every replica: one down fails writes
