@@ -7,7 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 APT_PACKAGES=(g++ ninja-build libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libfmt-dev libyaml-cpp-dev
-  graphviz)  # graphviz: `dot` renders architecture diagrams (archsim.plots)
+  graphviz  # graphviz: `dot` renders architecture diagrams (archsim.plots, archsim.report)
+  chromium)  # chromium: the headless-browser test of the HTML report (Playwright drives it)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,7 +33,8 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing Python tools into .venv"
   "$VPY" -m pip install -q --upgrade pip
   "$VPY" -m pip install -q "scikit-build-core>=0.11" "pybind11>=3.0" "cmake>=3.25" ninja \
-    "numpy>=1.24" "pandas>=2.0" "pyyaml>=6.0" "pytest>=8" scipy matplotlib
+    "numpy>=1.24" "pandas>=2.0" "pyyaml>=6.0" "pytest>=8" scipy matplotlib \
+    "jinja2>=3.1" "html5lib>=1.1" "playwright>=1.40"
   # Sweeps, tidy exports, notebooks and stubs: the extras dask, parquet, notebook, stubs.
   "$VPY" -m pip install -q "tqdm>=4.60" "pyarrow>=12" "dask[distributed]>=2023.1" "nbclient>=0.8" \
     "nbformat>=5.7" ipykernel ipywidgets "pybind11-stubgen>=2.5"

@@ -12,11 +12,14 @@ import itertools
 import json
 import math
 import sys
+import time
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from .replications import ReplicatedResult
+from .slo import slo_verdicts
 
 EXIT_OK, EXIT_SLO_VIOLATED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -43,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--trace", metavar="FILE", help="write sampled requests as a Chrome trace (Perfetto)")
     run.add_argument("--trace-sample", type=_fraction, default=1.0, metavar="P",
                      help="fraction of client requests traced, chosen by correlation id (default 1)")
+    run.add_argument("--html", metavar="FILE", help="write a self-contained HTML report (docs/guide/report.md)")
     run.add_argument("--quiet", "-q", action="store_true", help="print nothing; the exit code tells")
 
     val = sub.add_parser("validate", help="check scenario files without running them")
@@ -56,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--seeds", type=int, default=1, metavar="N", help="seeds per point: the file's seed + 0..N-1")
     sw.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="fixed overrides")
     sw.add_argument("--csv", metavar="FILE", help="write one row per run as CSV")
+    sw.add_argument("--html", metavar="FILE", help="write a self-contained HTML report: each figure against "
+                                                   "each parameter, with confidence bands")
     sw.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
 
     de = sub.add_parser("describe", help="list the component types and their parameters")
@@ -133,6 +139,8 @@ def _run(args) -> int:
             result.summary(by_op=True).to_csv(args.csv, index=False)
         if args.trace:  # of the first replication when there are several
             (result[0] if replicated else result).trace.write(args.trace)
+        if args.html:
+            result.to_html(args.html)
     except OSError as e:
         print(f"archsim: cannot write: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -153,24 +161,6 @@ def _json_default(v):
     if isinstance(v, np.bool_):
         return bool(v)
     raise TypeError(f"cannot write {type(v).__name__} as JSON")
-
-
-def slo_verdicts(slos, result) -> list[dict]:
-    """Each SLO's verdict (``SLO.evaluate``). With replications, an SLO is met when it is met
-    in every replication; compliance is the mean, budget and burn rate the worst."""
-    if not isinstance(result, ReplicatedResult):
-        return [s.evaluate(result) for s in slos]
-    verdicts = []
-    for s in slos:
-        each = [s.evaluate(r) for r in result.replications]
-        v = dict(each[0])
-        v["compliance"] = float(np.mean([e["compliance"] for e in each]))
-        v["budget_consumed"] = max(e["budget_consumed"] for e in each)
-        v["max_burn_rate"] = max(e["max_burn_rate"] for e in each)
-        v["replications_met"] = sum(e["met"] for e in each)
-        v["met"] = v["replications_met"] == len(each)
-        verdicts.append(v)
-    return verdicts
 
 
 def _percent(x: float) -> str:
@@ -223,6 +213,7 @@ def _validate(args) -> int:
 def _sweep(args) -> int:
     from .run import run
     from .scenario import ScenarioError, load
+    from .sweep import PointResult, SweepResult
 
     if args.seeds < 1:
         print("archsim sweep: --seeds must be >= 1", file=sys.stderr)
@@ -234,7 +225,13 @@ def _sweep(args) -> int:
             return EXIT_BAD_INPUT
         path, values = p.split("=", 1)
         axes.append((path, values.split(",")))
-    rows = []
+    try:
+        scenario = load(args.scenario, overrides=args.set)  # as written: the report's diagram
+    except ScenarioError as e:
+        _problems(e)
+        return EXIT_BAD_INPUT
+    rows, points = [], []
+    started = time.perf_counter()
     for point in itertools.product(*[values for _, values in axes]):
         overrides = list(args.set) + [f"{path}={v}" for (path, _), v in zip(axes, point)]
         try:
@@ -246,6 +243,8 @@ def _sweep(args) -> int:
         for i in range(args.seeds):
             options = dict(model.options, seed=(base_seed + i) % 2**64, replications=1)  # a seed is a replication
             result = run(model, **options, progress=False if args.quiet else None)
+            params = {path: _axis_value(v) for (path, _), v in zip(axes, point)}
+            points.append(PointResult.of(len(points), params, options["seed"], result, result.wall_seconds))
             verdicts = slo_verdicts(model.slos, result)
             row = {path: v for (path, _), v in zip(axes, point)}
             row["seed"] = options["seed"]
@@ -258,8 +257,15 @@ def _sweep(args) -> int:
             row["slo_met"] = all(v["met"] for v in verdicts)
             rows.append(row)
     table = pd.DataFrame(rows)
-    if args.csv:
-        table.to_csv(args.csv, index=False)
+    try:
+        if args.csv:
+            table.to_csv(args.csv, index=False)
+        if args.html:
+            sweep = SweepResult(points, [path for path, _ in axes], wall_seconds=time.perf_counter() - started)
+            sweep.to_html(args.html, model=scenario)
+    except OSError as e:
+        print(f"archsim: cannot write: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     keys = [path for path, _ in axes]
     figures = [c for c in table.columns if c not in keys + ["seed", "slo_met"]]
     if keys:
@@ -273,6 +279,15 @@ def _sweep(args) -> int:
         print(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"\n{len(rows)} runs: {len(rows) // args.seeds} points x {args.seeds} seed(s); figures are means over seeds")
     return EXIT_OK
+
+
+def _axis_value(text: str):
+    """A swept value as the report's axis shows it: "8" -> 8, "0.5" -> 0.5, "p2c" stays text."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else text
 
 
 # -- describe ----------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ class Model:
         if not isinstance(name, str) or not name:
             raise ValueError(f"Model name must be a non-empty string, got {name!r}")
         self.name = name
+        self.description = ""  # free text for reports (a scenario file's leading comment)
         self._spec = _core.ModelSpec()
         self._spec.name = name
         self._order: list[tuple[str, int]] = []

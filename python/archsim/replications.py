@@ -282,6 +282,20 @@ class ReplicatedResult:
             lines.append(f"{comp:<16}" + "".join(cells))
         return "\n".join(lines)
 
+    def to_html(self, path, *, title: str | None = None, description: str | None = None) -> None:
+        """Write a self-contained HTML report of the replications to ``path``: every figure
+        with its 95 % confidence interval, SLO verdicts over the replications, latency CDFs
+        pooled over them. See ``Result.to_html`` and docs/guide/report.md.
+
+        Example::
+
+            reps = sim.run(m, duration="60s", seed=3, replications=5)
+            reps.to_html("report.html")
+        """
+        from .report import run_report
+
+        run_report(self, path, title=title, description=description)
+
     def __repr__(self) -> str:
         return (f"<ReplicatedResult {self.model} replications={len(self)} warmup={self.warmup:g}s "
                 f"({self.warmup_method}) fingerprint={self.fingerprint()}>")

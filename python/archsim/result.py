@@ -638,6 +638,26 @@ class Result:
             ["component", "metric"])
 
 
+    # -- the HTML report (archsim.report) ----------------------------------------------
+    source = None  # the Model that was run (set by sim.run): the report's diagram and description
+    wall_seconds = float("nan")  # wall-clock time of the run (set by sim.run); never reaches the engine
+
+    def to_html(self, path, *, title: str | None = None, description: str | None = None) -> None:
+        """Write a self-contained HTML report of this run to ``path``: SLO verdicts, the
+        architecture diagram, a table per component, latency CDFs and time series with the
+        fault windows shaded. Nothing in it is fetched from the network; the file is
+        replaced atomically. See docs/guide/report.md.
+
+        Example::
+
+            res = sim.run(m, duration="1m", seed=1)
+            res.to_html("report.html")
+        """
+        from .report import run_report
+
+        run_report(self, path, title=title, description=description)
+
+
 _CACHE_SERIES = ("hit_ratio", "hits", "misses")
 _CACHE_COUNTS = ("hits", "misses", "coalesced", "stale_served", "evictions", "expired", "refreshes", "flushed",
                  "writes_lost")

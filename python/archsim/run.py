@@ -131,11 +131,13 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
             raise ValueError(f"slos: SLO {s.name!r} names component {s.component!r}, which is not in the model; "
                              f"components: {', '.join(model.components)}")
     bar = _ProgressBar(progress)
+    started = time.perf_counter()  # wall time for the report only; never reaches the engine
     try:
         # The bar is always passed, even when hidden: its calls are where Ctrl-C is noticed.
         raw = _core.run_model(model._to_spec(), opts, bar)
     finally:
         bar.close()
+    wall_seconds = time.perf_counter() - started
     if raw.stop_reason == "stalled":
         warnings.warn(f"run stopped early at {raw.measured_to / 1e9:g}s: simulated time stopped advancing "
                       "(10^7 events at one instant). A cycle with no delay in it, such as a closed workload "
@@ -148,4 +150,6 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
     from .trace import Trace
 
     result.trace = Trace(raw, float(trace)) if trace is not None else None
+    result.source = model  # what was run: its diagram and description go into to_html's report
+    result.wall_seconds = wall_seconds
     return result

@@ -282,7 +282,26 @@ def loads(text: str, file: str = "<scenario>", overrides=()) -> Model:
         model = None
     if cx.problems:
         raise ScenarioError(sorted(set(cx.problems), key=lambda p: (p.file != file, p.line, p.column, p.path)))
+    model.description = _leading_comment(text)
     return model
+
+
+def _leading_comment(text: str) -> str:
+    """The comment block at the top of a scenario file, its lines joined into paragraphs
+    (a bare ``#`` line separates them): the scenario's description in reports."""
+    paragraphs, lines = [], []
+    for line in text.lstrip().splitlines():
+        if not line.startswith("#"):
+            break
+        words = line[1:].strip()
+        if words:
+            lines.append(words)
+        elif lines:
+            paragraphs.append(" ".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append(" ".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 # -- reading the top level ---------------------------------------------------------------------

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._units import to_ns
 
-__all__ = ["SLO"]
+__all__ = ["SLO", "slo_verdicts"]
 
 
 @dataclass
@@ -153,3 +153,27 @@ class SLO:
             "max_burn_rate": float(s.burn_rate.max()) if valid else float("nan"),
             "windows_violated": int((~s.met).sum()),
         }
+
+
+def slo_verdicts(slos, result) -> list[dict]:
+    """Each SLO's verdict (``SLO.evaluate``) on a Result or a ReplicatedResult. With
+    replications, an SLO is met when it is met in every replication; compliance is the
+    mean, budget consumed and burn rate the worst.
+
+    Example::
+
+        slo_verdicts(m.slos, sim.run(m, **m.options))   # what ``archsim run`` prints
+    """
+    if not hasattr(result, "replications"):
+        return [s.evaluate(result) for s in slos]
+    verdicts = []
+    for s in slos:
+        each = [s.evaluate(r) for r in result.replications]
+        v = dict(each[0])
+        v["compliance"] = float(np.mean([e["compliance"] for e in each]))
+        v["budget_consumed"] = max(e["budget_consumed"] for e in each)
+        v["max_burn_rate"] = max(e["max_burn_rate"] for e in each)
+        v["replications_met"] = sum(e["met"] for e in each)
+        v["met"] = v["replications_met"] == len(each)
+        verdicts.append(v)
+    return verdicts

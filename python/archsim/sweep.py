@@ -52,6 +52,19 @@ class PointResult:
     error: str | None = None  # the exception and its traceback, if the point failed
     worker: str = field(default="")  # host:pid that ran it
 
+    @classmethod
+    def of(cls, index: int, params: dict, seed: int, result, wall_seconds: float = 0.0,
+           worker: str = "") -> "PointResult":
+        """The point of a finished run: what a sweep keeps of its Result.
+
+        Example::
+
+            PointResult.of(0, {"workers": 4}, 1, sim.run(build(workers=4), seed=1, duration=10))
+        """
+        return cls(index=index, params=params, seed=seed, table=result.to_pandas(),
+                   fingerprint=result.fingerprint(), events=result.events, stop_reason=result.stop_reason,
+                   wall_seconds=wall_seconds, worker=worker)
+
 
 def _run_point(build: Callable[..., Model], index: int, params: dict, seed: int, run_options: dict,
                collect: Callable | None) -> PointResult:
@@ -68,9 +81,7 @@ def _run_point(build: Callable[..., Model], index: int, params: dict, seed: int,
         res = run(model, seed=seed, progress=False, **run_options)
         if res.stop_reason == "cancelled":
             raise KeyboardInterrupt("the run was interrupted")
-        point.table = res.to_pandas()
-        point.fingerprint = res.fingerprint()
-        point.events, point.stop_reason = res.events, res.stop_reason
+        point = PointResult.of(index, params, seed, res, worker=point.worker)
         if collect is not None:
             point.collected = collect(res)
     except (Exception, KeyboardInterrupt) as e:  # reported with the point; the sweep goes on
@@ -375,6 +386,21 @@ class SweepResult:
             pd.read_parquet("sweep.parquet")
         """
         self.to_pandas().to_parquet(path, index=False, **kwargs)
+
+    def to_html(self, path, *, model=None, title: str | None = None, description: str | None = None) -> None:
+        """Write a self-contained HTML report of the sweep to ``path``: each figure against
+        each swept parameter with its 95 % confidence band, and a table per point. ``model``
+        (e.g. the one ``build`` makes) adds the architecture diagram, title and description.
+        See docs/guide/report.md.
+
+        Example::
+
+            sw = sim.sweep(build, params={"workers": [2, 4, 8]}, seeds=range(5), duration=60)
+            sw.to_html("sweep.html", model=build(workers=4))
+        """
+        from .report import sweep_report
+
+        sweep_report(self, path, model=model, title=title, description=description)
 
     def __len__(self) -> int:
         return len(self._points)
