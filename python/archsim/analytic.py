@@ -29,6 +29,7 @@ from .distributions import Distribution
 __all__ = [
     "Station", "erlang_b", "erlang_c", "mmc", "mg1", "jackson", "JacksonResult", "mva", "MvaResult",
     "ctmc_steady_state", "k_of_n_availability", "k_of_n_availability_independent", "k_of_n_generator",
+    "che_hit_ratio",
 ]
 
 _A = _core.analytic
@@ -404,3 +405,31 @@ def k_of_n_availability_independent(n: int, k: int, mttf, mttr) -> float:
     n, mttf, mttr, _ = _repair_args(n, mttf, mttr, None, "k_of_n_availability_independent")
     k = _integer(k, "k_of_n_availability_independent: k (components needed up)", 1, n)
     return _call(_A.k_of_n_availability_independent, n, k, mttf, mttr)
+
+
+# -- caches -----------------------------------------------------------------------------------
+def che_hit_ratio(popularity, capacity: float, policy: str = "lru") -> float:
+    """The hit ratio of a cache of ``capacity`` entries under independent requests, item i
+    requested with probability proportional to ``popularity[i]``, by Che's characteristic-time
+    approximation: an item stays T requests after its last request (``"lru"``) or after it was
+    filled (``"fifo"``, also random replacement), T chosen so the cache holds ``capacity`` items
+    on average (Che, Tung & Wang, IEEE JSAC 2002; Martina, Garetto & Leonardi, INFOCOM 2014).
+    Within about 0.002 of a simulated LRU for Zipf catalogues of 10^4 items.
+
+    >>> import numpy as np
+    >>> zipf = 1 / np.arange(1, 10_001) ** 0.8     # sim.Zipf(10_000, 0.8)
+    >>> round(che_hit_ratio(zipf, capacity=1000), 3)
+    0.437
+    >>> round(che_hit_ratio(zipf, capacity=1000, policy="fifo"), 3)
+    0.394
+    """
+    try:
+        weights = np.asarray(popularity, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"che_hit_ratio: popularity must be a sequence of numbers, got {popularity!r}") from None
+    if weights.ndim != 1:
+        raise ValueError(f"che_hit_ratio: popularity must be one-dimensional, got shape {weights.shape}")
+    if not isinstance(policy, str):
+        raise ValueError(f"che_hit_ratio: policy must be \"lru\" or \"fifo\", got {policy!r}")
+    return _call(_A.che_hit_ratio, weights.tolist(), _number(capacity, "che_hit_ratio: capacity (entries)"), policy)
+

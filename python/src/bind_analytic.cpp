@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "archsim/analysis/availability.hpp"
+#include "archsim/analysis/cache_hit.hpp"
 #include "archsim/analysis/ctmc.hpp"
 #include "archsim/analysis/erlang.hpp"
 #include "archsim/analysis/jackson.hpp"
@@ -94,6 +95,9 @@ void bind_analytic(py::module_& parent) {
         py::arg("repair_crews"));
   m.def("k_of_n_availability_independent", &k_of_n_availability_independent, py::arg("n"), py::arg("k"),
         py::arg("mttf"), py::arg("mttr"));
+
+  m.def("che_hit_ratio", &che_hit_ratio, py::arg("popularity"), py::arg("capacity"), py::arg("policy"),
+        py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace archsim::python

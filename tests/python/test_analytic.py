@@ -289,6 +289,27 @@ def test_k_of_n_availability_textbook_cases():
         an.k_of_n_availability(3, 2, "1h", "0s")
 
 
+# -- Che's approximation for caches (against simulation: test_validation_cache.py) ----------
+def test_che_hit_ratio_of_uniform_popularity_is_capacity_over_items():
+    # Alike items are each cached with probability C / n, whatever the characteristic time.
+    for policy in ("lru", "fifo"):
+        assert an.che_hit_ratio([3.0] * 400, 100, policy=policy) == pytest.approx(0.25, rel=1e-10)
+    assert an.che_hit_ratio([1.0, 2.0], 5) == 1.0
+
+
+def test_che_hit_ratio_rejects_bad_arguments_by_name():
+    with pytest.raises(ValueError, match='policy must be "lru" or "fifo"'):
+        an.che_hit_ratio([1, 2], 1, policy="lfu")
+    with pytest.raises(ValueError, match="one-dimensional"):
+        an.che_hit_ratio([[1, 2]], 1)
+    with pytest.raises(ValueError, match="popularity must be a sequence of numbers"):
+        an.che_hit_ratio(["a"], 1)
+    with pytest.raises(ValueError, match=r"popularity\[1\]"):
+        an.che_hit_ratio([1, -1], 1)
+    with pytest.raises(ValueError, match="capacity"):
+        an.che_hit_ratio([1, 2], "10")
+
+
 # -- simulation and analysis agree --------------------------------------------------------
 # A 3-station open network built with the archsim API (the product-form
 # construction of test_validation_jackson.py: a "front" service with zero

@@ -14,6 +14,15 @@
    "A versatile and accurate approximation for LRU cache performance",
    ITC 24, 2012); at 10^4 keys its own error is below 2 x 10^-3, the
    allowance below on top of the statistical tolerance.
+   sim.analytic.che_hit_ratio (C++, bisection) must agree with the scipy
+   solve here.
+
+   FIFO by the same idea (Martina, Garetto & Leonardi, "A unified approach
+   to the performance analysis of caching systems", INFOCOM 2014): an item
+   stays T after it was filled, so it is in the cache with probability
+   p_i T / (1 + p_i T), with sum_i p_i T / (1 + p_i T) = C, and
+   h = sum_i p_i^2 T / (1 + p_i T); checked through sim.analytic with the
+   same allowance.
 
 2. TTL for one key requested as a Poisson process of rate lambda, when a hit
    does not extend the TTL T: each miss fills the entry, the next T seconds
@@ -48,10 +57,10 @@ def che_hit_ratio(n: int, alpha: float, capacity: int) -> float:
     return float(np.sum(p * -np.expm1(-p * t)))
 
 
-def lru_model(alpha: float, capacity: int) -> sim.Model:
-    m = sim.Model("lru-zipf")
+def lru_model(alpha: float, capacity: int, policy: str = "lru") -> sim.Model:
+    m = sim.Model(f"{policy}-zipf")
     db = m.service("db", workers=1_000_000)  # zero service time: a miss fills at once
-    cache = m.cache("cache", backend=db, capacity=capacity, policy="lru")
+    cache = m.cache("cache", backend=db, capacity=capacity, policy=policy)
     m.client("web", target=cache, workload=sim.Open(rate=RATE), keys=sim.Zipf(KEYS, alpha))
     return m
 
@@ -74,12 +83,25 @@ def test_lru_hit_ratio_under_zipf_matches_the_che_approximation(alpha, fraction)
     capacity = int(KEYS * fraction)
     res = sim.run(lru_model(alpha, capacity), duration="110s", warmup="10s", window="5s", seed=11, progress=False)
     theory = che_hit_ratio(KEYS, alpha, capacity)
+    assert sim.analytic.che_hit_ratio(1.0 / np.arange(1, KEYS + 1) ** alpha, capacity) == pytest.approx(theory, rel=1e-9)
     est = hit_ratio_estimate(res, "cache")
     est.check(theory, f"LRU hit ratio, Zipf {alpha}, C = {capacity}", max_rel_se=0.01, resolution=0.002 / theory)
     row = res.component("cache")
     # Every miss was one fetch: the backend saw exactly the misses, and a full cache evicts once per miss.
     assert res.component("db")["arrivals"] == row["misses"]
     assert row["evictions"] == row["misses"]
+
+
+@pytest.mark.parametrize("alpha", [0.8, 1.0])
+@pytest.mark.parametrize("fraction", [0.01, 0.10])
+def test_fifo_hit_ratio_under_zipf_matches_its_characteristic_time_approximation(alpha, fraction):
+    capacity = int(KEYS * fraction)
+    res = sim.run(lru_model(alpha, capacity, policy="fifo"), duration="110s", warmup="10s", window="5s", seed=11,
+                  progress=False)
+    theory = sim.analytic.che_hit_ratio(1.0 / np.arange(1, KEYS + 1) ** alpha, capacity, policy="fifo")
+    est = hit_ratio_estimate(res, "cache")
+    est.check(theory, f"FIFO hit ratio, Zipf {alpha}, C = {capacity}", max_rel_se=0.01, resolution=0.002 / theory)
+    assert res.component("db")["arrivals"] == res.component("cache")["misses"]
 
 
 def ttl_model(rate: float, ttl: float, jitter: float = 0.0) -> sim.Model:

@@ -4,7 +4,7 @@ closed-form queueing and availability models
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['JacksonFigures', 'JacksonStationFigures', 'Mg1Figures', 'MmcFigures', 'MvaFigures', 'MvaStationFigures', 'Station', 'ctmc_steady_state', 'erlang_b', 'erlang_c', 'jackson', 'k_of_n_availability', 'k_of_n_availability_independent', 'k_of_n_generator', 'mg1', 'mmc', 'mva', 'traffic_equations']
+__all__: list[str] = ['JacksonFigures', 'JacksonStationFigures', 'Mg1Figures', 'MmcFigures', 'MvaFigures', 'MvaStationFigures', 'Station', 'che_hit_ratio', 'ctmc_steady_state', 'erlang_b', 'erlang_c', 'jackson', 'k_of_n_availability', 'k_of_n_availability_independent', 'k_of_n_generator', 'mg1', 'mmc', 'mva', 'traffic_equations']
 class MmcFigures:
     @property
     def mean_number(self) -> float:
@@ -146,6 +146,8 @@ class MvaFigures:
     @property
     def users(self) -> int:
         ...
+def che_hit_ratio(popularity: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], capacity: typing.SupportsFloat | typing.SupportsIndex, policy: str) -> float:
+    ...
 def ctmc_steady_state(generator: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]) -> list[float]:
     ...
 def erlang_b(servers: typing.SupportsInt | typing.SupportsIndex, load: typing.SupportsFloat | typing.SupportsIndex) -> float:
