@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pathlib
 
+import pandas as pd
 import pytest
 
 import archsim as sim
@@ -142,6 +143,33 @@ def test_same_run_same_page_but_for_the_wall_time(run_page, tmp_path):
     again.wall_seconds = res.wall_seconds
     again.to_html(tmp_path / "again.html")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == text
+
+
+def test_consistency_figures_get_rows_when_the_result_has_them():
+    tidy = pd.DataFrame({"component": ["db"] * 3, "kind": ["store"] * 3, "op": ["all"] * 3,
+                         "metric": ["throughput", "stale_read_ratio", "staleness_p99"],
+                         "mean": [100.0, 0.25, 0.012], "half_width": [float("nan"), 0.01, float("nan")]})
+    (table,) = report._component_tables(tidy)
+    assert [(r["label"], r["cells"]) for r in table["rows"]] == [
+        ("throughput (/s)", ["100"]), ("stale reads (%)", ["25 ± 1"]), ("staleness p99 (ms)", ["12"])]
+
+
+def test_a_store_report_shows_its_consistency_figures(tmp_path):
+    if not hasattr(sim.Model, "store"):
+        pytest.skip("this build has no replicated store (Model.store), so no result has consistency figures")
+    m = sim.Model("kv")
+    db = m.store("db", replicas=3, mode="primary", read_policy="any", replication_delay="20ms", workers=1000)
+    m.client("app", target=db, workload=sim.Open(rate=2000), keys=sim.UniformKeys(50),
+             mix={"read": 0.75, "write": 0.25})
+    res = sim.run(m, duration="3s", seed=4, progress=False)
+    res.to_html(tmp_path / "kv.html")
+    tree = parse_strict((tmp_path / "kv.html").read_text())
+    (db_table,) = [t for t in _by_class(tree, "component") if _text(t.find("h3")).startswith("db ")]
+    cells = {_text(tr[0]): _text(tr[1]) for tr in db_table.iter("tr") if tr[0].tag == "td"}
+    c = res.consistency("db")
+    assert c["stale_read_ratio"] > 0
+    assert cells["stale reads (%)"] == report._cell(c["stale_read_ratio"], None, "%")
+    assert cells["staleness p99 (ms)"] == report._cell(c["staleness_p99"], None, "ms")
 
 
 def test_replicated_report_shows_confidence_intervals(tmp_path):
