@@ -124,6 +124,23 @@ def _bar(progress, total, label):
     return progress_bar(total, label, progress)
 
 
+def _ci_table(s, metrics, title: str) -> list[str]:
+    """Rows of "mean +- half width" per component for ``metrics`` ((metric, label, scale))."""
+    header = f"{title:<16}" + "".join(f"{label:>22}" for _, label, _ in metrics)
+    lines = [header, "-" * len(header)]
+    for comp in dict.fromkeys(s.component):
+        cells = []
+        for metric, _, scale in metrics:
+            row = s[(s.component == comp) & (s.metric == metric)]
+            if row.empty or np.isnan(row["mean"].iloc[0]):
+                cells.append(f"{'-':>22}")
+                continue
+            m, hw = row["mean"].iloc[0] * scale, row["half_width"].iloc[0] * scale
+            cells.append(f"{m:>13.4g} +- {hw:<5.2g}")
+        lines.append(f"{comp:<16}" + "".join(cells))
+    return lines
+
+
 class ReplicatedResult:
     """R independent replications of one model: every figure as a mean with a Student-t
     confidence interval over the replications.
@@ -268,18 +285,12 @@ class ReplicatedResult:
                  f"  {confidence:.0%} confidence intervals (Student t)", ""]
         metrics = [("throughput", "thru/s", 1.0), ("mean", "mean ms", 1e3), ("p99", "p99 ms", 1e3),
                    ("availability", "avail %", 100.0)]
-        header = f"{'component':<16}" + "".join(f"{label:>22}" for _, label, _ in metrics)
-        lines += [header, "-" * len(header)]
-        for comp in dict.fromkeys(s.component):
-            cells = []
-            for metric, _, scale in metrics:
-                row = s[(s.component == comp) & (s.metric == metric)]
-                if row.empty or np.isnan(row["mean"].iloc[0]):
-                    cells.append(f"{'-':>22}")
-                    continue
-                m, hw = row["mean"].iloc[0] * scale, row["half_width"].iloc[0] * scale
-                cells.append(f"{m:>13.4g} +- {hw:<5.2g}")
-            lines.append(f"{comp:<16}" + "".join(cells))
+        lines += _ci_table(s, metrics, "component")
+        data = [("hit_ratio", "hit ratio %", 100.0), ("stale_read_ratio", "stale reads %", 100.0),
+                ("staleness_p99", "staleness p99 ms", 1e3)]
+        in_data = s.metric.isin([m for m, _, _ in data])
+        if in_data.any():  # caches or checked stores
+            lines += [""] + _ci_table(s[s.component.isin(s[in_data].component)], data, "data tier")
         return "\n".join(lines)
 
     def to_html(self, path, *, title: str | None = None, description: str | None = None) -> None:

@@ -535,7 +535,7 @@ class Result:
             lines.append(f"{r['component']:<16}{r['kind']:<10}{r['throughput']:>10.1f}{_ms(r['mean']):>10}"
                          f"{_ms(r['p50']):>10}{_ms(r['p99']):>10}{_ms(r['p999']):>10}{int(r['errors']):>9}"
                          f"{_pct(r['availability']):>9}{util:>7}")
-        return "\n".join(lines)
+        return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):
@@ -683,6 +683,36 @@ def _data_figures(comp) -> dict:
         return {"shards": len(comp.shards.changes[-1].active) if comp.shards.changes else 0,
                 "imbalance": max(load) / mean if mean > 0 else float("nan")}
     return {}
+
+
+def _data_report(df, checked, consistency) -> list[str]:
+    """The report's data-tier tables: caches and shard routers, then the consistency of every
+    checked store and cache; nothing when the model has neither."""
+    lines = []
+    caches = df[df.kind == "cache"]
+    if not caches.empty:
+        lines += ["", f"{'cache':<16}{'hit ratio':>10}{'hits':>10}{'misses':>10}{'coalesced':>10}{'evicted':>10}"
+                      f"{'stale srv':>10}{'lost wr.':>10}", "-" * 86]
+        for _, r in caches.iterrows():
+            lines.append(f"{r['component']:<16}{_pct(r['hit_ratio']):>10}{int(r['hits']):>10}{int(r['misses']):>10}"
+                         f"{int(r['coalesced']):>10}{int(r['evictions']):>10}{int(r['stale_served']):>10}"
+                         f"{int(r['writes_lost']):>10}")
+    shards = df[df.kind == "shards"]
+    if not shards.empty:
+        lines += ["", f"{'shards':<16}{'shards':>10}{'max/mean':>10}", "-" * 36]
+        for _, r in shards.iterrows():
+            lines.append(f"{r['component']:<16}{int(r['shards']):>10}{r['imbalance']:>10.2f}")
+    if len(checked):
+        lines += ["", f"{'consistency':<16}{'reads':>10}{'stale':>9}{'stale p99':>11}{'k max':>7}{'RYW viol':>10}"
+                      f"{'mono viol':>10}{'lost wr.':>10}", "-" * 83]
+        for rec in checked:
+            c = consistency(rec.name)
+            k = c["versions_behind_max"] if c["stale_reads"] else "-"
+            lost = c.get("lost_writes", "")
+            lines.append(f"{c['component']:<16}{c['reads']:>10}{_pct(c['stale_read_ratio']):>9}"
+                         f"{_ms(c['staleness_p99']):>11}{k:>7}{c['ryw_violations']:>10}"
+                         f"{c['monotonic_violations']:>10}{lost:>10}")
+    return lines
 
 
 def _ms(seconds: float) -> str:

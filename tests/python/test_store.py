@@ -169,3 +169,35 @@ def test_store_results_are_deterministic_and_pinned():
     b = sim.run(model, duration="2s", seed=9, progress=False)
     assert a.fingerprint() == b.fingerprint()
     check_fingerprint("store_primary_any_reads", model, seed=9)
+
+
+def cached_store_model():
+    m = sim.Model("cached-store")
+    db = m.store("db", replicas=3, read_policy="any", replication_delay=[0, sim.Exp("20ms"), sim.Exp("50ms")],
+                 service_time=sim.Exp("1ms"), workers=4)
+    cache = m.cache("db-cache", backend=db, capacity=100, ttl="2s")
+    m.client("web", target=cache, workload=sim.Open(rate=200), keys=sim.Zipf(1000, 0.9),
+             mix={"read": 0.8, "write": 0.2})
+    return m
+
+
+def test_a_cache_in_front_of_a_store_serves_stale_reads_for_up_to_its_ttl():
+    res = sim.run(cached_store_model(), duration="20s", seed=3)
+    c = res.consistency("db-cache")
+    assert c["store"] == "db" and c["reads"] == res.component("db-cache")["hits"]
+    assert c["stale_read_ratio"] > 0.2  # 20 % writes to a few hot keys: cached copies go stale quickly
+    assert c["staleness_max"] <= 2.0 + 0.1  # an entry is served at most a TTL after its fill (plus a fetch)
+    assert res.consistency("db")["cache_stale_reads"] == c["stale_reads"]
+
+
+def test_the_report_shows_cache_and_consistency_tables():
+    res = sim.run(cached_store_model(), duration="20s", seed=3)
+    lines = res.report().splitlines()
+    cache_row = next(line for line in lines if line.startswith("db-cache") and "%" in line and "cache" not in line[16:])
+    assert f"{res.component('db-cache')['hit_ratio']:.3%}" in cache_row
+    start = next(i for i, line in enumerate(lines) if line.startswith("consistency"))
+    rows = {line.split()[0]: line for line in lines[start + 2:]}
+    assert f"{res.consistency('db-cache')['stale_read_ratio']:.3%}" in rows["db-cache"]
+    assert f"{res.consistency('db')['stale_read_ratio']:.3%}" in rows["db"]
+    reps = sim.run(cached_store_model(), duration="10s", seed=3, replications=2).report()
+    assert "stale reads %" in reps and "hit ratio %" in reps
