@@ -8,6 +8,7 @@ an architecture breaks its SLOs.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--csv", metavar="FILE", help="write one row per run as CSV")
     sw.add_argument("--html", metavar="FILE", help="write a self-contained HTML report: each figure against "
                                                    "each parameter, with confidence bands")
+    sw.add_argument("--workers", type=int, metavar="N",
+                    help="processes running points at once (default: one per CPU; 1: serially, in this process)")
     sw.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
 
     de = sub.add_parser("describe", help="list the component types and their parameters")
@@ -211,12 +214,14 @@ def _validate(args) -> int:
 
 # -- sweep -------------------------------------------------------------------------------------
 def _sweep(args) -> int:
-    from .run import run
     from .scenario import ScenarioError, load
-    from .sweep import PointResult, SweepResult
+    from .sweep import sweep
 
     if args.seeds < 1:
         print("archsim sweep: --seeds must be >= 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers is not None and args.workers < 1:
+        print("archsim sweep: --workers must be >= 1", file=sys.stderr)
         return EXIT_BAD_INPUT
     axes = []
     for p in args.param:
@@ -225,48 +230,35 @@ def _sweep(args) -> int:
             return EXIT_BAD_INPUT
         path, values = p.split("=", 1)
         axes.append((path, values.split(",")))
+    keys = [path for path, _ in axes]
     try:
-        scenario = load(args.scenario, overrides=args.set)  # as written: the report's diagram
+        scenario = load(args.scenario, overrides=args.set)  # as written: the report's diagram and seed
+        for point in itertools.product(*[values for _, values in axes]):  # every point is good input
+            load(args.scenario, overrides=_point_overrides(args.set, dict(zip(keys, point))))
     except ScenarioError as e:
         _problems(e)
         return EXIT_BAD_INPUT
-    rows, points = [], []
-    started = time.perf_counter()
-    for point in itertools.product(*[values for _, values in axes]):
-        overrides = list(args.set) + [f"{path}={v}" for (path, _), v in zip(axes, point)]
-        try:
-            model = load(args.scenario, overrides=overrides)
-        except ScenarioError as e:
-            _problems(e)
-            return EXIT_BAD_INPUT
-        base_seed = model.options.get("seed", 0)
-        for i in range(args.seeds):
-            options = dict(model.options, seed=(base_seed + i) % 2**64, replications=1)  # a seed is a replication
-            result = run(model, **options, progress=False if args.quiet else None)
-            params = {path: _axis_value(v) for (path, _), v in zip(axes, point)}
-            points.append(PointResult.of(len(points), params, options["seed"], result, result.wall_seconds))
-            verdicts = slo_verdicts(model.slos, result)
-            row = {path: v for (path, _), v in zip(axes, point)}
-            row["seed"] = options["seed"]
-            summary = result.summary()
-            for _, r in summary[summary.kind == "client"].iterrows():
-                prefix = f"{r['component']}." if (summary.kind == "client").sum() > 1 else ""
-                row[f"{prefix}throughput"] = r["throughput"]
-                row[f"{prefix}p99_ms"] = r["p99"] * 1e3
-                row[f"{prefix}availability"] = r["availability"]
-            row["slo_met"] = all(v["met"] for v in verdicts)
-            rows.append(row)
+    base_seed = scenario.options.get("seed", 0)
+    seeds = [(base_seed + i) % 2**64 for i in range(args.seeds)]  # a seed is a replication
+    build = functools.partial(_scenario_point, args.scenario, tuple(args.set))
+    result = sweep(build, params=dict(axes), seeds=seeds, executor=None if args.workers == 1 else Ellipsis,
+                   workers=args.workers, progress=False if args.quiet else None,
+                   collect=functools.partial(_sweep_row, scenario.slos))
+    if len(result.errors):
+        for row in result.errors.itertuples():
+            print(f"archsim sweep: {args.scenario}: point {dict(zip(keys, row[1:len(keys) + 1]))} seed {row.seed}: "
+                  f"{row.error.splitlines()[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = [{**{k: p.params[k] for k in keys}, "seed": p.seed, **p.collected} for p in result.results]
     table = pd.DataFrame(rows)
     try:
         if args.csv:
             table.to_csv(args.csv, index=False)
         if args.html:
-            sweep = SweepResult(points, [path for path, _ in axes], wall_seconds=time.perf_counter() - started)
-            sweep.to_html(args.html, model=scenario)
+            result.to_html(args.html, model=scenario)
     except OSError as e:
         print(f"archsim: cannot write: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    keys = [path for path, _ in axes]
     figures = [c for c in table.columns if c not in keys + ["seed", "slo_met"]]
     if keys:
         grouped = table.groupby(keys, sort=False)
@@ -277,8 +269,36 @@ def _sweep(args) -> int:
         summary = table
     with pd.option_context("display.width", 200, "display.max_columns", 50):
         print(summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
-    print(f"\n{len(rows)} runs: {len(rows) // args.seeds} points x {args.seeds} seed(s); figures are means over seeds")
+    print(f"\n{len(rows)} runs: {len(rows) // args.seeds} points x {args.seeds} seed(s); figures are means over "
+          f"seeds; {result.wall_seconds:.1f}s wall")
     return EXIT_OK
+
+
+def _point_overrides(fixed, params: dict) -> list[str]:
+    return list(fixed) + [f"{path}={value}" for path, value in params.items()]
+
+
+def _scenario_point(path: str, fixed: tuple, **params):
+    """A sweep point: the scenario file with the fixed and the point's overrides (module level,
+    so a process pool or Dask worker can run it)."""
+    from .scenario import load
+
+    return load(path, overrides=_point_overrides(fixed, params))
+
+
+def _sweep_row(slos, result) -> dict:
+    """The CLI table's figures of one run: per client throughput, p99 and availability, and
+    whether every SLO was met."""
+    row = {}
+    summary = result.summary()
+    clients = summary[summary.kind == "client"]
+    for _, r in clients.iterrows():
+        prefix = f"{r['component']}." if len(clients) > 1 else ""
+        row[f"{prefix}throughput"] = r["throughput"]
+        row[f"{prefix}p99_ms"] = r["p99"] * 1e3
+        row[f"{prefix}availability"] = r["availability"]
+    row["slo_met"] = all(v["met"] for v in slo_verdicts(slos, result))
+    return row
 
 
 def _axis_value(text: str):

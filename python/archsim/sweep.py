@@ -78,7 +78,9 @@ def _run_point(build: Callable[..., Model], index: int, params: dict, seed: int,
         if not isinstance(model, Model):
             raise TypeError(f"build({', '.join(f'{k}={v!r}' for k, v in params.items())}) returned "
                             f"{type(model).__name__}, not an archsim.Model")
-        res = run(model, seed=seed, progress=False, **run_options)
+        # The model's own run options (a scenario file's duration, faults, slo...) are defaults.
+        options = {k: v for k, v in model.options.items() if k not in ("seed", "replications")}
+        res = run(model, seed=seed, progress=False, **{**options, **run_options})
         if res.stop_reason == "cancelled":
             raise KeyboardInterrupt("the run was interrupted")
         point = PointResult.of(index, params, seed, res, worker=point.worker)
@@ -107,7 +109,9 @@ def sweep(build: Callable[..., Model], params: Mapping[str, list] | None = None,
     CPUs; the default when there is more than one point and more than one CPU), a
     ``dask.distributed.Client`` (install ``archsim[dask]``), or any
     ``concurrent.futures.Executor``. progress: a tqdm bar (default: in a terminal or a
-    notebook). collect: a function ``Result -> value`` run in the worker for anything beyond
+    notebook). A model's own run options (``Model.run_options``; a scenario file's duration,
+    warmup, faults and slo) are the defaults of its runs; keyword arguments override them.
+    collect: a function ``Result -> value`` run in the worker for anything beyond
     the tidy figures (e.g. a latency CDF); it must be picklable (module level) for the
     process pool and Dask. Other keyword arguments go to ``sim.run`` (duration, warmup, ...).
 

@@ -122,6 +122,22 @@ def test_sweep_prints_a_table_over_the_grid_and_seeds(small, capsys, tmp_path):
     assert p99[1] > p99[4]
 
 
+def test_sweep_on_a_process_pool_gives_the_serial_table(small, tmp_path):
+    tables = []
+    for workers in ("1", "2"):  # serially in this process, then on a pool of two processes
+        c = tmp_path / f"sweep-{workers}.csv"
+        assert main(["sweep", str(small), "--param", "db.workers=1,4", "--seeds", "2", "--set", "duration=2s",
+                     "--workers", workers, "--csv", str(c), "-q"]) == 0
+        tables.append(pd.read_csv(c))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def test_sweep_reports_a_point_that_fails_to_run_as_bad_input(small, capsys):
+    # workers=0 is refused by the loader before anything runs; every point is checked first
+    assert main(["sweep", str(small), "--param", "db.workers=2,0", "-q"]) == 2
+    assert "db.workers" in capsys.readouterr().err
+
+
 def test_describe_lists_types_and_parameters(capsys):
     assert main(["describe"]) == 0
     out = capsys.readouterr().out
