@@ -230,20 +230,29 @@ void bind_model(py::module_& m) {
       "run_model",
       [](const ModelSpec& model, const RunOptions& options, py::object progress) {
         ProgressCallback cb;
+        bool interrupted = false;
         if (!progress.is_none()) {
-          // Called every 2^18 events: takes the GIL, reports, and lets Ctrl-C end the run
-          // early with the figures so far.
-          cb = [progress](const Progress& p) {
+          // Called every 2^18 events and once at the end: takes the GIL, reports, and lets
+          // Ctrl-C end the run early with the figures so far.
+          cb = [progress, &interrupted](const Progress& p) {
             py::gil_scoped_acquire gil;
             if (PyErr_CheckSignals() != 0) {
               PyErr_Clear();
+              interrupted = true;
               return false;
             }
             return progress(p.now, p.until, p.events).cast<bool>();
           };
         }
-        py::gil_scoped_release release;
-        return run_model(model, options, cb);
+        RunResult result;
+        {
+          py::gil_scoped_release release;
+          result = run_model(model, options, cb);
+        }
+        // A Ctrl-C first seen by the run's last report came too late to cut it short; deliver
+        // it again so that the caller (a loop of replications, say) still stops.
+        if (interrupted && result.stop_reason != "cancelled") PyErr_SetInterrupt();
+        return result;
       },
       py::arg("model"), py::arg("options"), py::arg("progress") = py::none());
 }
