@@ -13,14 +13,14 @@ See docs/guide/report.md.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import pathlib
-import tempfile
 
 import numpy as np
 import pandas as pd
+
+from .atomic_file import atomic_write
 
 __all__ = ["run_report", "sweep_report", "write_atomically"]
 
@@ -264,18 +264,5 @@ def write_atomically(path, text: str) -> None:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ValueError(f"to_html: path must be a file name, got {path!r}")
-    path = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(text)
