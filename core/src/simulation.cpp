@@ -51,6 +51,7 @@ StopReason Simulation::run(const RunLimits& limits) {
       break;
     }
     now_ = event.time;
+    if (event_log_ != nullptr) event_log_->record(event, handlers_[event.target]->log_name());
     top_is_spent_ = true;
     try {
       handlers_[event.target]->handle(event);

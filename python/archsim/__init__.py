@@ -29,6 +29,7 @@ from .sweep import SweepResult, sweep
 from .architecture import Finding, blast_radius, check, critical_paths, to_dot
 from .analysis import Analysis, analyze
 from .plan import Plan, plan
+from . import event_log  # debug: sim.event_log.first_divergence(a, b)
 
 __version__ = "0.1.0"
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .atomic_file import atomic_write
 from .replications import ReplicatedResult
 from .slo import slo_verdicts
 
@@ -136,10 +137,11 @@ def _run(args) -> int:
                      "replications": [r.to_dict() for r in result.replications]} if replicated
                     else result.to_dict())
             data["slo"] = verdicts
-            with open(args.json, "w", encoding="utf-8") as f:
+            with atomic_write(args.json) as f:
                 json.dump(data, f, indent=2, default=_json_default)
         if args.csv:
-            result.summary(by_op=True).to_csv(args.csv, index=False)
+            with atomic_write(args.csv) as f:
+                result.summary(by_op=True).to_csv(f, index=False)
         if args.trace:  # of the first replication when there are several
             (result[0] if replicated else result).trace.write(args.trace)
         if args.html:
@@ -253,7 +255,8 @@ def _sweep(args) -> int:
     table = pd.DataFrame(rows)
     try:
         if args.csv:
-            table.to_csv(args.csv, index=False)
+            with atomic_write(args.csv) as f:
+                table.to_csv(f, index=False)
         if args.html:
             result.to_html(args.html, model=scenario)
     except OSError as e:

@@ -13,14 +13,14 @@ See docs/guide/report.md.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import pathlib
-import tempfile
 
 import numpy as np
 import pandas as pd
+
+from .atomic_file import atomic_write
 
 __all__ = ["run_report", "sweep_report", "write_atomically"]
 
@@ -35,6 +35,10 @@ _COMPONENT_ROWS = [("retries", "retries", ""), ("amplification", "attempts per c
                    ("hit_ratio", "cache hit ratio", "%"), ("stale_read_ratio", "stale reads", "%"),
                    ("staleness_p99", "staleness p99", "ms"), ("ryw_violations", "read-your-writes violations", ""),
                    ("monotonic_violations", "monotonic-read violations", ""), ("lost_writes", "lost writes", "")]
+# Figures of the whole component: shown in its "all" column only (summary rows by operation
+# repeat or lack them).
+_WHOLE_COMPONENT = {"utilisation", "mean_queue", "hit_ratio", "stale_read_ratio", "staleness_p99", "ryw_violations",
+                    "monotonic_violations", "lost_writes"}
 _SCALE = {"ms": 1e3, "%": 100.0}
 
 
@@ -48,8 +52,8 @@ def _cell(mean: float, half: float, unit: str) -> str:
         return "–"
     scale = _SCALE.get(unit, 1.0)
     text = _number(mean * scale)
-    if half is not None and math.isfinite(half):
-        text += f" ± {_number(half * scale)}"
+    if half is not None and math.isfinite(half):  # two significant digits: the CI is an estimate too
+        text += f" ± {half * scale:,.0f}" if abs(half * scale) >= 100 else f" ± {half * scale:.2g}"
     return text
 
 
@@ -77,7 +81,8 @@ def _component_tables(tidy: pd.DataFrame) -> list[dict]:
                       if m.startswith("errors_")]
         rows = []
         for metric, label, unit in _ROWS + error_rows + _COMPONENT_ROWS:
-            values = [cells.get((metric, op), (None, None)) for op in ops]
+            values = [cells.get((metric, op), (None, None)) if op == "all" or metric not in _WHOLE_COMPONENT
+                      else (None, None) for op in ops]
             if all(v is None or not math.isfinite(v) for v, _ in values):
                 continue
             if metric.startswith("errors_") and not any(v for v, _ in values):
@@ -259,18 +264,5 @@ def write_atomically(path, text: str) -> None:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ValueError(f"to_html: path must be a file name, got {path!r}")
-    path = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(text)

@@ -511,7 +511,9 @@ class Result:
         """
         text = json.dumps(self.to_dict(), indent=indent, default=float)
         if path is not None:
-            with open(path, "w") as f:
+            from .atomic_file import atomic_write
+
+            with atomic_write(path) as f:
                 f.write(text)
         return text
 

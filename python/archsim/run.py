@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
@@ -46,7 +47,7 @@ class _ProgressBar:
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
         window="1s", progress: bool | None = None, max_events: int | None = None, faults=(),
-        trace: float | None = None, slos=(), replications: int = 1):
+        trace: float | None = None, slos=(), replications: int = 1, event_log=None):
     """Simulate ``model`` and return its Result (a ReplicatedResult when ``replications`` > 1).
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
@@ -62,6 +63,9 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     replications: independent runs whose streams derive from ``(seed, replication index)``;
     replication 0 is the run with ``seed`` itself. Every figure then has a 95 % Student-t
     confidence interval: ``res.summary()``, ``res.ci(...)``.
+    event_log: debug mode, a file path: every event the engine takes from its queue is written
+    there, one line each (time in ns, sequence number, component, kind, payload); compare two
+    logs with ``archsim.event_log.first_divergence``. Off (None) by default, at no cost.
     Ctrl-C ends the run early and returns what was simulated so far.
 
     Example::
@@ -78,6 +82,11 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     options = dict(duration=duration, seed=seed, until_requests=until_requests, window=window,
                    max_events=max_events, faults=faults, trace=trace, slos=slos)
+    if event_log is not None:
+        if replications != 1 or (isinstance(warmup, str) and warmup == "mser5"):
+            raise ValueError("event_log logs a single run; it cannot be combined with replications > 1 "
+                             "or warmup='mser5' (which run several)")
+        options["event_log"] = event_log
     if replications == 1 and not (isinstance(warmup, str) and warmup == "mser5"):
         return _run_single(model, warmup=warmup, progress=progress, **options)
     from .replications import run_replications
@@ -87,7 +96,7 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
 
 
 def _run_single(model: Model, *, duration, warmup, seed, until_requests, window, progress, max_events,
-                faults, trace, slos) -> Result:
+                faults, trace, slos, event_log=None) -> Result:
     if not isinstance(model, Model):
         raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
     if duration is None and until_requests is None:
@@ -123,6 +132,10 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
         if isinstance(trace, bool) or not isinstance(trace, (int, float)) or not 0 < trace <= 1:
             raise ValueError(f"trace must be a fraction of client requests in (0, 1], got {trace!r}")
         opts.trace_sample = float(trace)
+    if event_log is not None:
+        if not isinstance(event_log, (str, os.PathLike)) or not os.fspath(event_log):
+            raise ValueError(f"event_log must be a file path (str or os.PathLike), got {event_log!r}")
+        opts.event_log = os.fspath(event_log)
     slos = list(slos)
     for s in slos:
         if not isinstance(s, SLO):

@@ -378,7 +378,10 @@ class SweepResult:
             sw.to_csv("sweep.csv")
             pd.read_csv("sweep.csv")    # the same table
         """
-        self.to_pandas().to_csv(path, index=False, **kwargs)
+        from .atomic_file import atomic_write
+
+        with atomic_write(path) as f:
+            self.to_pandas().to_csv(f, index=False, **kwargs)
 
     def to_parquet(self, path, **kwargs) -> None:
         """Write the tidy table (``to_pandas``) as Parquet through pandas (needs pyarrow:

@@ -75,8 +75,10 @@ class Trace:
         return {"traceEvents": events, "displayTimeUnit": "ms"}
 
     def write(self, path) -> None:
-        """Write the Chrome trace JSON to ``path``."""
-        with open(path, "w", encoding="utf-8") as f:
+        """Write the Chrome trace JSON to ``path`` (atomically: whole or not at all)."""
+        from .atomic_file import atomic_write
+
+        with atomic_write(path) as f:
             json.dump(self.to_chrome(), f, separators=(",", ":"))
 
     def __repr__(self) -> str:

@@ -146,7 +146,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("window", &RunOptions::window)
       .def_readwrite("max_events", &RunOptions::max_events)
       .def_readwrite("faults", &RunOptions::faults)
-      .def_readwrite("trace_sample", &RunOptions::trace_sample);
+      .def_readwrite("trace_sample", &RunOptions::trace_sample)
+      .def_readwrite("event_log", &RunOptions::event_log);
 
   py::class_<OpResult>(m, "OpResult")
       .def_readonly("op", &OpResult::op)

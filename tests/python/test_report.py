@@ -146,12 +146,17 @@ def test_same_run_same_page_but_for_the_wall_time(run_page, tmp_path):
 
 
 def test_consistency_figures_get_rows_when_the_result_has_them():
-    tidy = pd.DataFrame({"component": ["db"] * 3, "kind": ["store"] * 3, "op": ["all"] * 3,
-                         "metric": ["throughput", "stale_read_ratio", "staleness_p99"],
-                         "mean": [100.0, 0.25, 0.012], "half_width": [float("nan"), 0.01, float("nan")]})
+    ops = ["all"] * 3 + ["read"] * 3 + ["write"] * 3
+    tidy = pd.DataFrame({"component": ["db"] * 9, "kind": ["store"] * 9, "op": ops,
+                         "metric": ["throughput", "stale_read_ratio", "staleness_p99"] * 3,
+                         "mean": [100.0, 0.25, 0.012, 80.0, 0.25, 0.012, 20.0, 0.25, 0.012],
+                         "half_width": [12.345, 0.01234, float("nan")] * 3})
     (table,) = report._component_tables(tidy)
+    assert table["ops"] == ["all", "read", "write"]
+    # figures of the whole component stand in its "all" column only
     assert [(r["label"], r["cells"]) for r in table["rows"]] == [
-        ("throughput (/s)", ["100"]), ("stale reads (%)", ["25 ± 1"]), ("staleness p99 (ms)", ["12"])]
+        ("throughput (/s)", ["100 ± 12", "80 ± 12", "20 ± 12"]), ("stale reads (%)", ["25 ± 1.2", "–", "–"]),
+        ("staleness p99 (ms)", ["12", "–", "–"])]
 
 
 def test_a_store_report_shows_its_consistency_figures(tmp_path):

@@ -2,14 +2,15 @@
 
 Opens the pages from disk and checks that they render with no console error and no
 request beyond the file itself, that the SLO verdicts show red or green and every chart
-and the diagram have a size, and that the print stylesheet applies. Screenshots are kept
-in build/test-artifacts/. scripts/setup.sh (run by the README's test command) installs
+and the diagram have a size, and that the print stylesheet applies. Screenshots and a
+printed PDF are kept in build/test-artifacts/. scripts/setup.sh (run by the README's test command) installs
 chromium and Playwright; the test is skipped, saying why, only when neither can be had.
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 import shutil
 
 import pytest
@@ -78,6 +79,10 @@ def test_run_report_renders_in_chromium(browser, tmp_path):
     assert page.evaluate("getComputedStyle(document.body).maxWidth") == "none"
     assert page.eval_on_selector("figure.chart", "e => getComputedStyle(e).breakInside") == "avoid"
     assert (ARTIFACTS / "report-run.png").stat().st_size > 10_000
+    pdf = page.pdf(format="A4", print_background=True)  # what File > Print makes
+    (ARTIFACTS / "report-run.pdf").write_bytes(pdf)
+    pages = max(int(n) for n in re.findall(rb"/Count (\d+)", pdf))  # the page tree's size
+    assert pdf.startswith(b"%PDF") and pages >= 2
     page.close()
 
 

@@ -398,10 +398,16 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
 
   // run
   if (progress) sim.set_progress(std::move(progress));
+  std::unique_ptr<EventLog> event_log;
+  if (!options.event_log.empty()) {
+    event_log = std::make_unique<EventLog>(options.event_log);
+    sim.set_event_log(event_log.get());
+  }
   RunLimits limits;
   limits.until = options.duration;
   limits.max_events = options.max_events;
   const StopReason reason = sim.run(limits);
+  if (event_log) event_log->close();
 
   // finalise, collect
   for (auto& c : components) c->finalise();

@@ -554,6 +554,7 @@ class FaultRecord:
     def target(self) -> str:
         ...
 class RunOptions:
+    event_log: str
     def __init__(self) -> None:
         ...
     @property

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archsim/core/event_log.hpp"
 #include "archsim/core/event_queue.hpp"
 #include "archsim/core/rng.hpp"
 #include "archsim/core/sim_time.hpp"
@@ -18,6 +19,8 @@ class EventHandler {
  public:
   virtual ~EventHandler() = default;
   virtual void handle(const Event& event) = 0;
+  // What the event log calls this handler (a component's name).
+  virtual std::string_view log_name() const { return "handler"; }
 };
 
 struct Progress {
@@ -80,6 +83,8 @@ class Simulation {
   // Runs until the time limit, the event limit, an empty queue or stop().
   // On reaching the time limit the clock is advanced to it.
   StopReason run(const RunLimits& limits = {});
+  // Records every event taken from the queue in `log` (nullptr: off, the default).
+  void set_event_log(EventLog* log) { event_log_ = log; }
   // Asks the run to stop after the current event.
   void stop() { stop_requested_ = true; }
 
@@ -96,6 +101,7 @@ class Simulation {
   bool top_is_spent_ = false;  // the top event is being handled; the next schedule replaces it
   bool stop_requested_ = false;
   ProgressCallback progress_;
+  EventLog* event_log_ = nullptr;
   std::uint64_t progress_every_ = 1u << 18;
 };
 

@@ -63,6 +63,7 @@ class Component : public EventHandler {
   Component(World& world, std::string name, std::string kind, std::vector<std::uint32_t> hosts);
 
   const std::string& name() const { return name_; }
+  std::string_view log_name() const override { return name_; }
   const std::string& kind() const { return kind_; }
   std::uint32_t index() const { return index_; }
   std::uint32_t handler() const { return handler_; }

@@ -25,6 +25,7 @@ class FaultInjector final : public EventHandler {
                 Simulation& sim, SimTime run_end);
   void initialise();
   void handle(const Event& event) override;
+  std::string_view log_name() const override { return "faults"; }
   // The log in firing order; a fault still active counts what it affected until now.
   std::vector<FaultRecord> log() const;
 

@@ -32,6 +32,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   void on_resharded(const Component& c, std::string_view kind, std::uint32_t shard,
                     const std::vector<std::uint32_t>& active, double moved, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up
+  std::string_view log_name() const override { return "metrics"; }
 
   // Moves the figures out; `now` closes the time averages.
   std::vector<ComponentResult> collect(SimTime now);

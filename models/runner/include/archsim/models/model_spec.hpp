@@ -164,6 +164,7 @@ struct RunOptions {
   std::uint64_t max_events = UINT64_MAX;
   std::vector<FaultSpec> faults;
   double trace_sample = 0;               // fraction of client requests traced (0: no trace)
+  std::string event_log;                 // debug: a file to log every event in (empty: off)
 };
 
 }  // namespace archsim
