@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import Counter
 
 import numpy as np
 
@@ -113,9 +114,14 @@ def timeseries(result, component: str, metric: str = "p99", window=None, op: str
         log = result.faults.fillna({"end": end_of_run})
         colours = {"crash": "tab:red", "slow": "tab:orange"}
         # One span per window: a fault on a service logs each of its instances.
-        for (kind, start, end), g in log.groupby(["kind", "start", "end"], sort=False):
-            ax.axvspan(start, end, color=colours.get(kind, "tab:grey"), alpha=0.2,
-                       label=f"{kind} {', '.join(g.target)}")
+        windows = [(kind, start, end, f"{kind} {', '.join(g.target)}")
+                   for (kind, start, end), g in log.groupby(["kind", "start", "end"], sort=False)]
+        repeats = Counter(label for *_, label in windows)
+        labelled = set()  # one legend entry per fault, however many windows it had (random crashes)
+        for kind, start, end, label in windows:
+            shown = None if label in labelled else label + (f" ({repeats[label]} windows)" if repeats[label] > 1 else "")
+            labelled.add(label)
+            ax.axvspan(start, end, color=colours.get(kind, "tab:grey"), alpha=0.2, label=shown)
     ax.set_xlabel("simulated time (s)")
     ax.set_ylabel(f"{metric} (ms)" if latency else metric)
     ax.grid(True, alpha=0.3)

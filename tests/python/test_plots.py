@@ -65,6 +65,18 @@ def test_timeseries_shades_each_fault_window():
     assert {"crash api[0]", "slow api[0], api[1]", "web p99"} <= labels
 
 
+def test_timeseries_labels_a_fault_once_however_many_windows_it_had():
+    m = sim.Model("flaky")
+    api = m.service("api", instances=2, workers=2, service_time=sim.Exp("10ms"))
+    m.client("web", target=api, workload=sim.Open(rate=100))
+    res = sim.run(m, duration=30, seed=1, progress=False,
+                  faults=[sim.Crash("api[0]", at=t, duration=1) for t in (3, 9, 15, 21)])
+    ax = plots.timeseries(res, "web", "p99")
+    assert len(ax.patches) == 4
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["web p99", "crash api[0] (4 windows)"]
+
+
 def test_sweep_curve_band_is_the_confidence_interval_and_heatmap_cells_the_means():
     sw = sim.sweep(build, params={"workers": [2, 3], "rate": [100.0, 150.0]}, seeds=[1, 2, 3], executor=None,
                    progress=False, duration=10)
