@@ -131,3 +131,16 @@ def test_two_random_crash_processes_on_one_instance_are_refused():
 def test_bad_service_fault_arguments_name_the_parameter(bad, match):
     with pytest.raises(ValueError, match=match):
         bad()
+
+
+def test_a_shard_router_passes_corrupted_responses_on_like_a_balancer():
+    # Relays hand their caller the whole reply: error, corruption, effect, version.
+    for relay in ("balancer", "shards"):
+        m = sim.Model("relay")
+        db = m.service("db", instances=4, workers=64, service_time=sim.Exp("1ms"))
+        edge = m.balancer("edge", target=db) if relay == "balancer" else m.shards("edge", backend=db)
+        m.client("web", target=edge, workload=sim.Open(rate=1000))
+        r = sim.run(m, duration="10s", seed=3, progress=False, faults=[sim.CorruptResponses("db", probability=0.1)])
+        web = r.component("web")
+        assert web["corrupted"] == r.component("edge")["corrupted"] == r.faults.affected.sum(), relay  # over 4 instances
+        assert binomial_close(web["corrupted"], web["completed"], 0.1), relay

@@ -29,14 +29,11 @@ void Balancer::handle(const Event& event) {
   picker_->replied(c.instance);
   const std::uint32_t parent = c.parent;
   const bool current = world_.requests[parent].id == c.parent_id;
-  const ErrorKind error = c.error;
-  const bool corrupted = c.corrupted, effect = c.effect;
+  const ReplyOutcome outcome = ReplyOutcome::of(c);
   world_.requests.release(slot);
   if (!current) return;
   Request& p = world_.requests[parent];
-  p.error = error;
-  p.corrupted = corrupted;
-  p.effect = effect;
+  outcome.copy_to(p);
   world_.signals.finished(*this, p.instance, p, world_.sim.now());
   world_.reply(*this, parent);
 }

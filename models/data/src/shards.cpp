@@ -96,19 +96,15 @@ void Shards::handle(const Event& event) {
     world_.send(*this, self, child, *backend_, shard);
     return;
   }
-  // kReplyEvent: relay the child's outcome (and the version it carries) to our caller.
+  // kReplyEvent: relay the child's outcome to our caller.
   const Request& c = world_.requests[slot];
   const std::uint32_t parent = c.parent;
   const bool current = world_.requests[parent].id == c.parent_id;
-  const ErrorKind error = c.error;
-  const std::uint64_t version = c.version;
-  const bool from_cache = c.from_cache;
+  const ReplyOutcome outcome = ReplyOutcome::of(c);
   world_.requests.release(slot);
   if (!current) return;
   Request& p = world_.requests[parent];
-  p.error = error;
-  p.version = version;
-  p.from_cache = from_cache;
+  outcome.copy_to(p);
   world_.signals.finished(*this, p.instance, p, world_.sim.now());
   world_.reply(*this, parent);
 }

@@ -57,6 +57,23 @@ struct Request {
   bool from_cache = false;           // the reply was served by a cache, not by its backend
 };
 
+// What a reply tells the caller. Components that only pass a request on (balancers, shard
+// routers) hand all of it to their own caller: take it before releasing the child's slot.
+struct ReplyOutcome {
+  ErrorKind error = ErrorKind::kNone;
+  std::uint64_t version = 0;
+  bool effect = false, corrupted = false, from_cache = false;
+
+  static ReplyOutcome of(const Request& r) { return {r.error, r.version, r.effect, r.corrupted, r.from_cache}; }
+  void copy_to(Request& r) const {
+    r.error = error;
+    r.version = version;
+    r.effect = effect;
+    r.corrupted = corrupted;
+    r.from_cache = from_cache;
+  }
+};
+
 class RequestPool {
  public:
   std::uint32_t acquire() {
