@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from typing import Callable, Iterable
 
-__all__ = ["progress_bar"]
+__all__ = ["progress_bar", "run_each"]
 
 
 def _in_notebook() -> bool:
@@ -27,3 +28,28 @@ def progress_bar(total: int, label: str, enabled: bool | None):
     else:
         from tqdm import tqdm
     return tqdm(total=total, desc=label, disable=not show, leave=True, file=sys.stderr)
+
+
+def run_each(items: Iterable, run_one: Callable, interrupted: Callable, bar) -> list:
+    """``run_one(item)`` for each item in turn, ticking ``bar``, until one comes back
+    ``interrupted(out)`` (Ctrl-C reached it: it is dropped) or Ctrl-C falls between two;
+    returns what finished, in order, and closes the bar.
+
+    Example::
+
+        done = run_each(seeds, lambda s: sim.run(m, seed=s), lambda r: r.stop_reason == "cancelled",
+                        progress_bar(len(seeds), "runs", None))
+    """
+    done = []
+    try:
+        for item in items:
+            out = run_one(item)
+            if interrupted(out):
+                break
+            done.append(out)
+            bar.update()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        bar.close()
+    return done

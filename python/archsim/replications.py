@@ -18,6 +18,7 @@ import pandas as pd
 from . import _core
 from ._units import to_ns
 from .histogram import LatencyHistogram
+from .progress import progress_bar, run_each
 from .result import Result
 from .stats import mean_ci, mser5, t_quantile
 
@@ -74,20 +75,9 @@ def run_replications(model, *, replications: int, warmup, progress, run_single, 
         raise ValueError(f"warmup must be a duration (e.g. '30s') or 'mser5', got {warmup!r}")
 
     def run_all(warmup_value, label):
-        done = []
-        bar = _bar(progress, len(seeds), label)
-        try:
-            for s in seeds:
-                r = run_single(model, warmup=warmup_value, seed=s, progress=False, **options)
-                if r.stop_reason == "cancelled":
-                    break  # Ctrl-C during the run: keep the finished replications, not the cut one
-                done.append(r)
-                bar.update()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C between runs
-        finally:
-            bar.close()
-        return done
+        # Ctrl-C keeps the finished replications, not the one it cut short.
+        return run_each(seeds, lambda s: run_single(model, warmup=warmup_value, seed=s, progress=False, **options),
+                        lambda r: r.stop_reason == "cancelled", progress_bar(len(seeds), label, progress))
 
     if detect:
         clients = [n for n, kind in model.components.items() if kind == "client"]
@@ -116,12 +106,6 @@ def _interrupted(results, warmup_s, method):
     warnings.warn(f"interrupted: {len(results)} replication(s) finished; the result holds those",
                   RuntimeWarning, stacklevel=3)
     return ReplicatedResult(results, warmup=warmup_s, warmup_method=method)
-
-
-def _bar(progress, total, label):
-    from .progress import progress_bar
-
-    return progress_bar(total, label, progress)
 
 
 def _ci_table(s, metrics, title: str) -> list[str]:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .model import Model
-from .progress import progress_bar
+from .progress import progress_bar, run_each
 from .stats import t_quantile
 
 __all__ = ["sweep", "SweepResult", "PointResult"]
@@ -172,20 +172,9 @@ def _execute(build, jobs, run_options, collect, executor, workers, progress) -> 
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, Integral) or workers < 1):
         raise ValueError(f"sweep: workers must be an integer >= 1, got {workers!r}")
     if executor is None:
-        done = []
-        bar = progress_bar(len(jobs), "sweep", progress)
-        try:
-            for i, p, s in jobs:
-                point = _run_point(build, i, p, s, run_options, collect)
-                if point.error and point.error.startswith("KeyboardInterrupt"):
-                    break  # Ctrl-C reached this process's run: stop, keep what finished
-                done.append(point)
-                bar.update()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C between points
-        finally:
-            bar.close()
-        return done
+        return run_each(jobs, lambda job: _run_point(build, *job, run_options, collect),
+                        lambda point: bool(point.error) and point.error.startswith("KeyboardInterrupt"),
+                        progress_bar(len(jobs), "sweep", progress))
     if isinstance(executor, str):
         if executor != "processes":
             raise ValueError(f"sweep: executor must be None, 'processes', a dask Client or a "
