@@ -844,6 +844,7 @@ component(TypeDesc("store", "A replicated store. mode primary: one primary takes
     Param("read_repair", Bool(), "quorum mode: repair stale replicas a read saw", False),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place replicas on", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread replicas over", None),
+]))
 
 # -- brokers ---------------------------------------------------------------------------------
 # Publishing is a call with op "publish" (acknowledged) or "fire_and_forget": {Call: {target: orders,
