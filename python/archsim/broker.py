@@ -187,3 +187,19 @@ def lag_series(comp, metric: str, group: str | None, base_ns: int, factor: int, 
     width = base_ns * factor / 1e9
     s = pd.Series(means.to_numpy(), index=pd.Index(means.index.to_numpy() * width, name="time_s"), name=metric)
     return s[s.index + width > start_s + 1e-12]
+
+
+def broker_report(components) -> list[str]:
+    """Report lines for each broker: its topic, then one line per consumer group."""
+    lines = []
+    for comp in components:
+        if comp.broker is None:
+            continue
+        b = comp.broker
+        lines += ["", f"broker {comp.name}: published {b.published:,}, dropped {b.dropped:,}, blocked {b.blocked:,}"]
+        for _, g in broker_frame(comp).iterrows():
+            lines.append(f"  {g.group:<14} processed {g.processed:>9,}  redelivered {g.redelivered:>7,}  "
+                         f"dead {g.dead_lettered:>6,}  latency {g.latency_mean * 1e3:8.2f}ms mean "
+                         f"{g.latency_p99 * 1e3:8.2f}ms p99  lag {g.mean_lag:8.2f}"
+                         + (f"  replayed {g.replayed:,}" if g.restores else ""))
+    return lines

@@ -579,7 +579,11 @@ class Result:
             lines.append(f"{r['component']:<16}{r['kind']:<10}{r['throughput']:>10.1f}{_ms(r['mean']):>10}"
                          f"{_ms(r['p50']):>10}{_ms(r['p99']):>10}{_ms(r['p999']):>10}{int(r['errors']):>9}"
                          f"{_pct(r['availability']):>9}{util:>7}")
-        return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency))
+        from .broker import broker_report
+
+        return "
+".join(lines + _data_report(df, self._raw.consistency, self.consistency)
+                         + broker_report(self._raw.components))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):
