@@ -288,18 +288,24 @@ class Result:
             raise ValueError(f"broker: {name!r} is a {comp.kind}, not a broker")
         return broker_frame(comp)
 
-    def _broker_series(self, name: str, metric: str, window, group) -> pd.Series:
+    def _window_factor(self, window) -> int:
+        """How many of the run's time-series windows make ``window``."""
         from ._units import to_ns
+
+        base, w = self._raw.window_ns, to_ns(window, "window")
+        if w % base or w < base:
+            raise ValueError(f"timeseries: window must be a multiple of the run's window ({base / 1e9:g}s)")
+        return w // base
+
+    def _broker_series(self, name: str, metric: str, window, group) -> pd.Series:
         from .broker import lag_series
 
         comp = self._component(name)
         if comp.broker is None:
             raise ValueError(f"timeseries: {metric!r} is a broker metric and {name!r} is a {comp.kind}")
         base = self._raw.window_ns
-        w = base if window is None else to_ns(window, "window")
-        if w % base or w < base:
-            raise ValueError(f"timeseries: window must be a multiple of the run's window ({base / 1e9:g}s)")
-        return lag_series(comp, metric, group, base, w // base, self._raw.measured_from / 1e9)
+        factor = 1 if window is None else self._window_factor(window)
+        return lag_series(comp, metric, group, base, factor, self._raw.measured_from / 1e9)
 
     def _cache_series(self, name: str, metric: str, window) -> pd.Series:
         from ._units import to_ns
