@@ -242,28 +242,37 @@ void Broker::processed(std::uint32_t ci) {
   world_.send(*this, ci, slot, *world_.components[static_cast<std::size_t>(group.config.subscriber)], to);
 }
 
-void Broker::finish(std::uint32_t ci, bool ok) {
+bool Broker::let_go(std::uint32_t ci) {
   Consumer& c = consumers_[ci];
-  const Ref ref = c.message;
-  const std::uint32_t g = c.group;
-  Group& group = groups_[g];
-  Delivery& delivery = deliveries_[c.delivery];
+  const Delivery& delivery = deliveries_[c.delivery];
   const bool open = delivery.id == c.delivery_id && delivery.open;
   c.busy = false;
   c.delivery_id = 0;
   c.request_id = 0;
   world_.signals.busy(*this, ci, 0, world_.sim.now());
-  Message& m = messages_[ref.slot];  // still current: in_flight kept it
-  --m.in_flight;
-  const std::uint32_t p = m.partition;
-  const SimTime published = m.published;
+  --messages_[c.message.slot].in_flight;  // still current until now: in_flight kept it
+  return open;
+}
+
+void Broker::close(std::uint32_t d) {
+  deliveries_[d].open = false;
+  deliveries_[d].id = 0;
+  free_deliveries_.push_back(d);
+}
+
+void Broker::finish(std::uint32_t ci, bool ok) {
+  Consumer& c = consumers_[ci];
+  const Ref ref = c.message;
+  const std::uint32_t g = c.group;
+  Group& group = groups_[g];
+  const bool open = let_go(ci);
+  const std::uint32_t p = messages_[ref.slot].partition;
+  const SimTime published = messages_[ref.slot].published;
   if (!ok) {
     emit(BrokerEvent::kFailed, g, published, 0);  // no ack: the visibility timeout returns it
   } else {
     if (open) {
-      delivery.open = false;
-      delivery.id = 0;
-      free_deliveries_.push_back(c.delivery);
+      close(c.delivery);
       if (group.config.ordered) group.blocked[p] = false;
     }
     GroupState& st = state(ref.slot, g);
@@ -294,10 +303,10 @@ void Broker::visibility_expired(std::uint64_t payload) {
   const auto d = static_cast<std::uint32_t>(payload & 0xFFFFFFFFull);
   Delivery& delivery = deliveries_[d];
   if (!delivery.open || (delivery.id & 0xFFFFFFFFull) != payload >> 32) return;  // acked, or a crash returned it
-  delivery.open = false;
-  delivery.id = 0;
-  free_deliveries_.push_back(d);
-  expire(delivery.message, delivery.group);
+  const Ref ref = delivery.message;
+  const std::uint32_t g = delivery.group;
+  close(d);
+  expire(ref, g);
 }
 
 void Broker::expire(const Ref& ref, std::uint32_t g) {
@@ -389,18 +398,9 @@ std::uint64_t Broker::crash(std::uint32_t ci) {
   // once (or dead-lettered, if that was its last delivery).
   if (c.busy) {
     const Ref ref = c.message;
-    Delivery& delivery = deliveries_[c.delivery];
-    const bool open = delivery.id == c.delivery_id && delivery.open;
-    c.busy = false;
-    c.delivery_id = 0;
-    c.request_id = 0;
-    world_.signals.busy(*this, ci, 0, world_.sim.now());
-    --messages_[ref.slot].in_flight;
     lost = 1;
-    if (open) {
-      delivery.open = false;
-      delivery.id = 0;
-      free_deliveries_.push_back(c.delivery);
+    if (let_go(ci)) {
+      close(c.delivery);
       expire(ref, g);
     }
     release_if_unused(ref.slot);

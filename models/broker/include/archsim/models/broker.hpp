@@ -135,6 +135,10 @@ class Broker final : public Component, public Crashable {
   void wake(std::uint32_t group, std::uint32_t partition);  // a message became visible
   bool try_deliver(std::uint32_t consumer);
   void processed(std::uint32_t consumer);      // the processing time is over
+  // The consumer drops its delivery (done, or crashed); returns whether the
+  // delivery was still open (neither acked nor timed out).
+  bool let_go(std::uint32_t consumer);
+  void close(std::uint32_t delivery);          // frees the delivery slot
   void finish(std::uint32_t consumer, bool ok);
   void visibility_expired(std::uint64_t payload);
   // A delivery ended without an ack (timeout or crash): visible again, or dead-lettered.
