@@ -587,8 +587,7 @@ class Result:
                          f"{_pct(r['availability']):>9}{util:>7}")
         from .broker import broker_report
 
-        return "
-".join(lines + _data_report(df, self._raw.consistency, self.consistency)
+        return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency)
                          + broker_report(self._raw.components))
 
     # -- consistency (stores and caches in front of them) ----------------------
