@@ -150,3 +150,15 @@ def test_a_broker_round_trips_through_yaml():
     m = event_driven()
     m.run_options(duration="10s")
     assert sim.loads(m.to_yaml()) == m
+
+
+def test_subscriptions_are_asynchronous_edges_of_the_architecture_graph():
+    # billing publishes to the topic it reads from: a loop, but no cycle of synchronous calls.
+    m = sim.Model("loop")
+    billing = m.service("billing", service_time=sim.Exp("1ms"), calls=[sim.Publish("orders", ack=False)])
+    m.broker("orders", groups=[sim.ConsumerGroup("billing", consumers=2, subscriber=billing)])
+    m.client("web", target="orders")
+    assert m.check() == []  # billing is reached (through the broker), and nothing cycles
+    assert '"async billing", style=dashed' in m.to_dot()
+    assert list(m.critical_paths().critical_path[0]) == ["web", "orders"]  # subscribers are not waited for
+    assert any(f.severity == "refused" and f.component == "orders" for f in m.analyze().findings)
