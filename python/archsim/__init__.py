@@ -18,6 +18,7 @@ from .model import ComponentRef, Link, Model
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .shard_changes import AddShard, RemoveShard
+from .broker import ConsumerGroup, Publish
 from .result import Result
 from .slo import SLO
 from .run import run
@@ -43,4 +44,5 @@ __all__ = [
     "ReplicatedResult", "sweep", "SweepResult",
     "Finding", "check", "critical_paths", "blast_radius", "to_dot", "Analysis", "analyze", "Plan", "plan",
     "AddShard", "RemoveShard",
+    "ConsumerGroup", "Publish",
 ]

@@ -87,7 +87,8 @@ class _Node:
 def _nodes(model) -> dict[str, _Node]:
     nodes: dict[str, _Node] = {}
     lists = {"service": model._services, "balancer": model._balancers, "client": model._clients,
-             "cache": model._caches, "shards": model._shards, "store": model._stores}
+             "cache": model._caches, "shards": model._shards, "store": model._stores,
+             "broker": model._brokers}
     for kind, i in model._order:
         spec = lists[kind][i]
         node = _Node(spec.name, kind, spec=spec)
@@ -102,6 +103,10 @@ def _nodes(model) -> dict[str, _Node]:
             node.steps = [("all", 0, [(spec.backend, None, "round_robin")])]
         elif kind == "store":  # a leaf; refused by the estimator
             node.instances = spec.replicas
+        elif kind == "broker":  # its subscribers' load follows its messages; refused by the estimator
+            node.instances = max(1, sum(g.consumers for g in spec.groups))
+            subscribers = [(g.subscriber, None, g.strategy) for g in spec.groups if g.subscriber]
+            node.steps = [("all", 0, subscribers)] if subscribers else []
         else:
             node.steps = [("all", 0, [(spec.target, None, spec.strategy)])]
         nodes[node.name] = node
@@ -203,6 +208,10 @@ class _Estimator:
             elif node.kind == "store":
                 self._refuse(node.name, f"store {node.name!r}: replication and quorum waits (the slowest R or W "
                                         f"of N replicas) are not queueing-network stations")
+            elif node.kind == "broker":
+                self._refuse(node.name, f"broker {node.name!r}: consumer groups (partitions, redelivery, "
+                                        f"asynchronous subscribers) are not in the queueing network; "
+                                        f"sim.analytic.mmc covers competing consumers")
 
     # -- findings ------------------------------------------------------------------------------
     def _warn(self, component, message):
@@ -284,7 +293,7 @@ class _Estimator:
         """No estimate: refused here, loaded by a refused client, cache or shard router (whose
         load downstream is unknown), or anything it calls has none."""
         if name in self.refused or any(name in self._reached(c) for c in self.refused if c in self.nodes
-                                       and self.nodes[c].kind in ("client", "cache", "shards")):
+                                       and self.nodes[c].kind in ("client", "cache", "shards", "broker")):
             return True
         return any(self._bad(t) for _, _, calls in self.nodes[name].steps for t, _, _ in calls)
 

@@ -125,6 +125,7 @@ class Model:
         self._stores: list = []
         self._caches: list = []
         self._shards: list = []
+        self._brokers: list = []
         self._names: dict[str, str] = {}
         self._zones: list = []
         self._hosts: list = []
@@ -524,6 +525,63 @@ class Model:
         self._shards.append(s)
         return ref
 
+    # -- brokers and event-driven calls (archsim.broker) --------------------------------------
+    @_recorded
+    def broker(self, name: str, *, partitions: int = 1, capacity: int | None = None, overflow: str = "block",
+               groups: Sequence = (), consumers: int | None = None, processing_time=0.0, hosts=None,
+               zones=None) -> ComponentRef:
+        """A broker holding one topic ``name`` (declare one broker per topic).
+
+        A message's partition is the hash of its key mod ``partitions``; ordering holds within a
+        partition. capacity: messages per partition not yet done by every group (None:
+        unbounded); when a partition is full, overflow "block" makes acknowledged producers wait
+        (push back) and "drop" drops the message. groups: ``ConsumerGroup`` s, each reading
+        every message; ``consumers`` / ``processing_time`` are the shorthand for one group named
+        "consumers". Producers: a client targeting the broker, or ``sim.Publish(broker)`` in a
+        service's calls. The broker's instances are its consumers, group by group
+        ("orders[0]" is the first group's first consumer), which a ``Crash`` stops.
+        Results: ``res.broker(name)`` and ``res.timeseries(name, "lag")``.
+
+        Example::
+
+            orders = m.broker("orders", partitions=8, consumers=4, processing_time=sim.Exp("2ms"))
+            orders = m.broker("orders", partitions=8, capacity=10_000, overflow="drop", groups=[
+                sim.ConsumerGroup("billing", consumers=4, subscriber=billing, max_deliveries=5),
+                sim.ConsumerGroup("analytics", consumers=1, processing_time=sim.Exp("1ms"),
+                                  checkpoint_interval="10s")])
+        """
+        from .broker import OVERFLOWS, ConsumerGroup
+
+        where = f"broker {name!r}"
+        b = _core.BrokerSpec()
+        b.name = name
+        b.partitions = _count(partitions, f"{where}: partitions", high=1_000_000)
+        if capacity is not None:
+            b.capacity = _count(capacity, f"{where}: capacity", high=2**62)
+        if overflow not in OVERFLOWS:
+            raise ValueError(f"{where}: overflow must be one of {', '.join(OVERFLOWS)}; got {overflow!r}")
+        b.overflow = overflow
+        groups = [groups] if isinstance(groups, ConsumerGroup) else list(groups)
+        if consumers is not None:
+            if groups:
+                raise ValueError(f"{where}: give consumers (one group) or groups, not both")
+            groups = [ConsumerGroup("consumers", consumers=consumers, processing_time=processing_time)]
+        elif processing_time != 0.0:
+            raise ValueError(f"{where}: processing_time is the shorthand group's; give consumers too, "
+                             f"or set it in each ConsumerGroup")
+        for g in groups:
+            if not isinstance(g, ConsumerGroup):
+                raise ValueError(f"{where}: groups must be archsim.ConsumerGroup, got {g!r}")
+        names = [g.name for g in groups]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{where}: consumer group names must differ, got {names}")
+        b.groups = [g._spec() for g in groups]
+        b.placement = _placement(where, hosts, zones)
+        ref = self._register(name, "broker")
+        self._order.append(("broker", len(self._brokers)))
+        self._brokers.append(b)
+        return ref
+
     # -- compilation ----------------------------------------------------------
     @property
     def components(self) -> dict[str, str]:
@@ -544,6 +602,7 @@ class Model:
         spec.stores = self._stores
         spec.caches = self._caches
         spec.shards = self._shards
+        spec.brokers = self._brokers
         net = self._network
         net.zones = [_core.ZoneSpec(z, r) for z, r in self._zones]
         net.hosts = [_core.HostSpec(h, z) for h, z in self._hosts]

@@ -199,9 +199,12 @@ class Result:
         row = self.component(name)
         return row["littles_L"], row["littles_lambda_W"]
 
-    def timeseries(self, name: str, metric: str = "throughput", window=None, op: str | None = None) -> pd.Series:
+    def timeseries(self, name: str, metric: str = "throughput", window=None, op: str | None = None,
+                   group: str | None = None) -> pd.Series:
         """A metric per time window: throughput, errors, error_rate, availability (successful /
-        finished in the window), mean, p50, p90, p99, p999.
+        finished in the window), mean, p50, p90, p99, p999; for a broker also "lag" (messages not
+        yet done, time-averaged) and "lag_time" (age of the oldest, s) of consumer ``group``
+        (default: the first).
 
         ``window`` (a multiple of the run's window) coarsens the series.
 
@@ -212,9 +215,13 @@ class Result:
         from ._units import to_ns
 
         known = ("throughput", "errors", "error_rate", "availability", "mean") + tuple(dict(_PERCENTILES)) \
-            + _CACHE_SERIES
+            + _CACHE_SERIES + ("lag", "lag_time")
         if metric in _CACHE_SERIES:
             return self._cache_series(name, metric, window)
+        from .broker import BROKER_SERIES
+
+        if metric in BROKER_SERIES:
+            return self._broker_series(name, metric, window, group)
         if metric not in known:
             raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: {', '.join(known)}")
         base = self._raw.window_ns
@@ -258,6 +265,47 @@ class Result:
         # Keep every window that overlaps the measured span [warm-up end, run end).
         start = self._raw.measured_from / 1e9
         return s[s.index + width > start + 1e-12]
+
+    def broker(self, name: str) -> pd.DataFrame:
+        """A broker's figures, one row per consumer group: published, dropped and blocked
+        (producers pushed back) on the topic; per group delivered, redelivered, failed,
+        processed, dead_lettered, deliveries_per_message, duplicates_detected /
+        duplicate_effects, streaming reprocessed / checkpoints / restores / replayed /
+        windows_emitted / windows_reemitted, out_of_order (processed before a message published
+        earlier in its partition), wait_mean (publish to first delivery, s),
+        latency_mean and latency_p99 (publish to processed: end-to-end event latency, s),
+        mean_lag / max_lag (messages not yet done) and mean_lag_time / max_lag_time (age
+        of the oldest, s). Per-message figures count messages published after warm-up.
+
+        Example::
+
+            res.broker("orders")[["group", "processed", "dead_lettered", "mean_lag"]]
+        """
+        from .broker import broker_frame
+
+        comp = self._component(name)
+        if comp.broker is None:
+            raise ValueError(f"broker: {name!r} is a {comp.kind}, not a broker")
+        return broker_frame(comp)
+
+    def _window_factor(self, window) -> int:
+        """How many of the run's time-series windows make ``window``."""
+        from ._units import to_ns
+
+        base, w = self._raw.window_ns, to_ns(window, "window")
+        if w % base or w < base:
+            raise ValueError(f"timeseries: window must be a multiple of the run's window ({base / 1e9:g}s)")
+        return w // base
+
+    def _broker_series(self, name: str, metric: str, window, group) -> pd.Series:
+        from .broker import lag_series
+
+        comp = self._component(name)
+        if comp.broker is None:
+            raise ValueError(f"timeseries: {metric!r} is a broker metric and {name!r} is a {comp.kind}")
+        base = self._raw.window_ns
+        factor = 1 if window is None else self._window_factor(window)
+        return lag_series(comp, metric, group, base, factor, self._raw.measured_from / 1e9)
 
     def _cache_series(self, name: str, metric: str, window) -> pd.Series:
         from ._units import to_ns
@@ -537,7 +585,10 @@ class Result:
             lines.append(f"{r['component']:<16}{r['kind']:<10}{r['throughput']:>10.1f}{_ms(r['mean']):>10}"
                          f"{_ms(r['p50']):>10}{_ms(r['p99']):>10}{_ms(r['p999']):>10}{int(r['errors']):>9}"
                          f"{_pct(r['availability']):>9}{util:>7}")
-        return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency))
+        from .broker import broker_report
+
+        return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency)
+                         + broker_report(self._raw.components))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):

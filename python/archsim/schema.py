@@ -31,6 +31,7 @@ from .faults import (
 )
 from .model import ComponentRef, Link
 from .backpressure import Backpressure
+from .broker import ORDERINGS, OVERFLOWS, ConsumerGroup
 from .rate_limit import RateLimit
 from .slo import SLO
 from .shard_changes import AddShard, RemoveShard
@@ -843,6 +844,47 @@ component(TypeDesc("store", "A replicated store. mode primary: one primary takes
     Param("read_repair", Bool(), "quorum mode: repair stale replicas a read saw", False),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place replicas on", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread replicas over", None),
+]))
+
+# -- brokers ---------------------------------------------------------------------------------
+# Publishing is a call with op "publish" (acknowledged) or "fire_and_forget": {Call: {target: orders,
+# op: publish}}, what sim.Publish(orders) makes.
+CONSUMER_GROUP = TypeDesc(
+    "ConsumerGroup", "Consumers that together read every message of the topic, at least once.",
+    [Param("name", Str(), "the group's name"),
+     Param("consumers", Int(1, 1_000_000), "consumers", 1),
+     Param("processing_time", DISTRIBUTION, "each delivery's time at its consumer", 0.0, "s"),
+     Param("ordering", Enum(ORDERINGS), "partition: one consumer per partition, in order; none: competing "
+                                        "consumers", "partition"),
+     Param("failure_probability", Number(0, 1), "chance a delivery fails (no ack)", 0.0),
+     Param("visibility_timeout", Duration(positive=True), "an unacked message is delivered again after this",
+           "30s", "s"),
+     Param("max_deliveries", Optional(Int(1, 65_535), "redeliver forever"), "then the dead-letter queue", None),
+     Param("idempotent", Bool(), "a repeated success is a detected duplicate (else a duplicate effect)", True),
+     Param("subscriber", Optional(TARGET, "none"), "component each delivery is sent to as a request", None),
+     Param("strategy", Enum(STRATEGIES), "the subscriber's instance choice", "round_robin"),
+     Param("checkpoint_interval", Optional(Duration(positive=True), "ack each message"),
+           "streaming state: commit at checkpoints; a crash replays from the last one", None, "s"),
+     Param("state_window", Optional(Duration(positive=True), "none"),
+           "streaming state: tumbling windows by publish time", None, "s")],
+    build=ConsumerGroup, cls=ConsumerGroup,
+    read=lambda g: {"name": g.name, "consumers": g.consumers, "processing_time": g.processing_time,
+                    "ordering": g.ordering, "failure_probability": g.failure_probability,
+                    "visibility_timeout": g.visibility_timeout_ns / 1e9, "max_deliveries": g.max_deliveries,
+                    "idempotent": g.idempotent, "subscriber": g.subscriber, "strategy": g.strategy,
+                    "checkpoint_interval": None if g.checkpoint_ns is None else g.checkpoint_ns / 1e9,
+                    "state_window": None if g.state_window_ns is None else g.state_window_ns / 1e9})
+
+component(TypeDesc("broker", "One topic: partitions by key hash, bounded; consumer groups each read every message "
+                             "(at least once, with redelivery and a dead-letter queue).", [
+    Param("partitions", Int(1, 1_000_000), "partitions", 1),
+    Param("capacity", Optional(Int(1, 2**62), "unbounded"), "messages per partition not yet done", None),
+    Param("overflow", Enum(OVERFLOWS), "a full partition: block (producers wait) or drop", "block"),
+    Param("groups", ListOf(Record(CONSUMER_GROUP)), "consumer groups", []),
+    Param("consumers", Optional(Int(1, 1_000_000), "use groups"), "shorthand: one group 'consumers'", None),
+    Param("processing_time", DISTRIBUTION, "shorthand group's processing time", 0.0, "s"),
+    Param("hosts", PLACEMENT_HOSTS, "hosts to place consumers on", None),
+    Param("zones", PLACEMENT_ZONES, "zones to spread consumers over", None),
 ]))
 
 # -- network ---------------------------------------------------------------------------------

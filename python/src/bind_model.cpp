@@ -115,7 +115,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("balancers", &ModelSpec::balancers)
       .def_readwrite("clients", &ModelSpec::clients)
       .def_readwrite("caches", &ModelSpec::caches)
-      .def_readwrite("shards", &ModelSpec::shards);
+      .def_readwrite("shards", &ModelSpec::shards)
+      .def_readwrite("brokers", &ModelSpec::brokers);
   py::class_<FaultSpec>(m, "FaultSpec")
       .def(py::init<>())
       .def_readwrite("kind", &FaultSpec::kind)
@@ -212,7 +213,8 @@ void bind_model(py::module_& m) {
       .def_readonly("littles_in_flight", &ComponentResult::littles_in_flight)
       .def_readonly("duplicates", &ComponentResult::duplicates)
       .def_readonly("cache", &ComponentResult::cache)
-      .def_readonly("shards", &ComponentResult::shards);
+      .def_readonly("shards", &ComponentResult::shards)
+      .def_readonly("broker", &ComponentResult::broker);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

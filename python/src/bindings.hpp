@@ -8,6 +8,7 @@ void bind_random(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_model(pybind11::module_& m);
 void bind_data(pybind11::module_& m);  // caches and shards
+void bind_broker(pybind11::module_& m);  // brokers and consumer groups
 void bind_analytic(pybind11::module_& m);  // submodule _core.analytic
 void bind_names(pybind11::module_& m);
 void bind_trace(pybind11::module_& m);

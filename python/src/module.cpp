@@ -7,6 +7,7 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_metrics(m);
   archsim::python::bind_model(m);
   archsim::python::bind_data(m);
+  archsim::python::bind_broker(m);
   archsim::python::bind_analytic(m);
   archsim::python::bind_names(m);
   archsim::python::bind_trace(m);

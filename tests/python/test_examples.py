@@ -78,3 +78,11 @@ def test_quorum_tuning_example_has_no_stale_reads_exactly_when_quorums_overlap(c
         assert (float(stale.rstrip("%")) == 0) == overlapping, line
         if int(w) == int(n):
             assert float(avail.rstrip("%")) < 100  # a write needs every replica: one down fails writes
+
+
+def test_event_driven_example(capsys):
+    ordered, competing = run_example("event_driven.py", capsys=capsys).splitlines()
+    latency = [float(line.split("event latency ")[1].split(" ms")[0]) for line in (ordered, competing)]
+    assert latency[0] > 1000 and latency[1] < 50  # head-of-line blocking behind redeliveries
+    assert ordered.endswith("out of order 0") and not competing.endswith("out of order 0")
+    assert "checkout 4.0 ms" in ordered and "checkout 4.0 ms" in competing  # publishing is asynchronous

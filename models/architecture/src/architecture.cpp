@@ -12,6 +12,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -53,6 +54,7 @@ struct Vertex {
 
 struct EdgeLabel {
   std::string label;
+  bool async = false;  // a broker delivering to a subscriber: no caller waits on it
 };
 
 // bidirectionalS: its edge iterator walks one edge list (the directedS one trips
@@ -143,6 +145,11 @@ struct ArchitectureGraph::Impl {
       } else if (kind == "store") {  // a leaf: its replicas talk among themselves, not to components
         v.name = m.stores.at(i).name;
         v.instances = m.stores.at(i).replicas;
+      } else if (kind == "broker") {  // its instances are its consumers
+        v.name = m.brokers.at(i).name;
+        std::uint32_t consumers = 0;
+        for (const auto& g : m.brokers.at(i).groups) consumers += g.consumers;
+        v.instances = std::max<std::uint32_t>(consumers, 1);
       } else {
         v.name = m.clients.at(i).name;
         v.mix = m.clients.at(i).mix;
@@ -168,6 +175,12 @@ struct ArchitectureGraph::Impl {
             step.calls.push_back({resolve(index, c.target, v.name, where), c.op, c.attempts, retry_unavailable});
           }
           v.steps.push_back(std::move(step));
+        }
+      } else if (kind == "broker") {
+        for (const ConsumerGroupSpec& g : m.brokers[i].groups) {  // asynchronous: not a call step
+          if (g.subscriber.empty()) continue;
+          const auto target = resolve(index, g.subscriber, v.name, fmt::format("broker '{}' group '{}'", v.name, g.name));
+          if (target) boost::add_edge(u, *target, EdgeLabel{"async " + g.name, true}, graph);
         }
       } else if (kind != "store") {
         const std::string& target = kind == "balancer" ? m.balancers[i].target
@@ -217,6 +230,7 @@ struct ArchitectureGraph::Impl {
                                   : v.kind == "cache"    ? m.caches[index_in(m, v)].placement
                                   : v.kind == "shards"   ? m.shards[index_in(m, v)].placement
                                   : v.kind == "store"    ? m.stores[index_in(m, v)].placement
+                                  : v.kind == "broker"   ? m.brokers[index_in(m, v)].placement
                                                          : m.clients[index_in(m, v)].placement);
       } catch (const std::invalid_argument& e) {
         error(v.name, e.what());
@@ -230,13 +244,18 @@ struct ArchitectureGraph::Impl {
 
   // Depth-first search; each back edge closes a cycle, named from the DFS tree.
   void find_cycles() {
+    struct Synchronous {  // a subscriber publishing to the topic it reads from is no cycle
+      const Graph* g = nullptr;
+      bool operator()(Graph::edge_descriptor e) const { return !(*g)[e].async; }
+    };
+    using SyncGraph = boost::filtered_graph<Graph, Synchronous>;
     struct Visitor : boost::default_dfs_visitor {
       std::vector<std::uint32_t>* parent;
       std::vector<std::vector<std::uint32_t>>* cycles;
-      void tree_edge(Graph::edge_descriptor e, const Graph& g) const {
+      void tree_edge(SyncGraph::edge_descriptor e, const SyncGraph& g) const {
         (*parent)[boost::target(e, g)] = static_cast<std::uint32_t>(boost::source(e, g));
       }
-      void back_edge(Graph::edge_descriptor e, const Graph& g) const {
+      void back_edge(SyncGraph::edge_descriptor e, const SyncGraph& g) const {
         const auto from = static_cast<std::uint32_t>(boost::source(e, g));
         const auto to = static_cast<std::uint32_t>(boost::target(e, g));
         std::vector<std::uint32_t> cycle{from};
@@ -251,7 +270,8 @@ struct ArchitectureGraph::Impl {
     Visitor vis;
     vis.parent = &parent;
     vis.cycles = &cycles;
-    boost::depth_first_search(graph, boost::visitor(vis));
+    const SyncGraph sync(graph, Synchronous{&graph});
+    boost::depth_first_search(sync, boost::visitor(vis));
     for (const auto& cycle : cycles) {
       std::vector<std::string> names;
       for (auto v : cycle) names.push_back(vertices[v].name);
@@ -414,7 +434,7 @@ std::string ArchitectureGraph::to_dot() const {
   };
   auto edge_writer = [&](std::ostream& os, Graph::edge_descriptor e) {
     const std::string& label = g[e].label;
-    if (!label.empty()) os << "[label=\"" << dot_escape(label) << "\"]";
+    if (!label.empty()) os << "[label=\"" << dot_escape(label) << "\"" << (g[e].async ? ", style=dashed" : "") << "]";
   };
   auto graph_writer = [](std::ostream& os) { os << "rankdir=LR;\n"; };
   std::ostringstream os;

@@ -93,7 +93,7 @@ void FaultInjector::plan_service_fault(const FaultSpec& spec, const std::string&
   auto* crashable = dynamic_cast<Crashable*>(target);
   const bool crash_kind = spec.kind == "crash" || spec.kind == "random_crashes";
   if (service == nullptr && !(crash_kind && crashable != nullptr))
-    fail(fmt::format("{}: '{}' is a {}; faults apply to services (crashes also to caches and stores)", where, name,
+    fail(fmt::format("{}: '{}' is a {}; faults apply to services (crashes also to caches, stores and brokers)", where, name,
                      target->kind()));
   if (instance >= static_cast<long>(target->instances()))
     fail(fmt::format("{}: '{}' has instances 0 to {}", where, name, target->instances() - 1));

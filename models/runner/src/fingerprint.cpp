@@ -96,6 +96,26 @@ std::string fingerprint(const RunResult& r) {
         h.add(ch.moved);
       }
     }
+    if (c.broker) {
+      h.add(c.broker->published);
+      h.add(c.broker->dropped);
+      h.add(c.broker->blocked);
+      for (const auto& g : c.broker->groups) {
+        h.add(g.name);
+        for (std::uint64_t n : {g.delivered, g.redelivered, g.failed, g.processed, g.dead_lettered,
+                                g.finished_deliveries, g.duplicates_detected, g.duplicate_effects, g.reprocessed,
+                                g.checkpoints, g.committed, g.restores, g.replayed, g.windows_emitted,
+                                g.windows_reemitted, g.out_of_order})
+          h.add(n);
+        h.add(g.wait);
+        h.add(g.latency);
+        h.add(g.mean_lag);
+        h.add(g.mean_lag_time);
+        h.add(g.max_lag);
+        h.add(g.max_lag_time);
+        for (const auto& w : g.windows) h.add(w.index), h.add(w.mean_lag), h.add(w.mean_lag_time);
+      }
+    }
   }
   for (const auto& f : r.faults) {
     h.add(f.kind);

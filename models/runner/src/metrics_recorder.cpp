@@ -1,5 +1,9 @@
 #include "archsim/models/metrics_recorder.hpp"
 
+#include <algorithm>
+
+#include "archsim/models/broker.hpp"
+
 namespace archsim {
 
 MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime window)
@@ -9,6 +13,15 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
     data_[c].instances.resize(world.components[c]->instances());
     if (world.components[c]->kind() == "cache") data_[c].cache.emplace();
     if (world.components[c]->kind() == "shards") data_[c].shards.emplace();
+    if (const auto* b = dynamic_cast<const Broker*>(world.components[c])) {
+      BrokerResult& r = data_[c].broker.emplace();
+      for (const auto& g : b->config().groups) {
+        r.groups.emplace_back().name = g.name;
+        r.groups.back().consumers = g.consumers;
+        data_[c].lags.emplace_back(window);
+        data_[c].last_processed.emplace_back(b->config().partitions, -1);
+      }
+    }
   }
 }
 
@@ -27,6 +40,8 @@ void MetricsRecorder::handle(const Event&) {
       i.measured_in_flight.reset(now);
       i.finished = 0;
     }
+  for (auto& c : data_)
+    for (auto& lag : c.lags) lag.reset(now);
 }
 
 OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
@@ -115,6 +130,61 @@ void MetricsRecorder::on_resharded(const Component& c, std::string_view kind, st
   data_[c.index()].shards->changes.push_back({now, std::string(kind), shard, active, moved});
 }
 
+void MetricsRecorder::on_broker(const Component& c, const BrokerSignal& s, SimTime now) {
+  PerComponent& data = data_[c.index()];
+  if (s.event == BrokerEvent::kLag) {
+    data.lags[s.group].set(now, static_cast<double>(s.value), s.oldest);
+    return;
+  }
+  BrokerResult& b = *data.broker;
+  if (now < warmup_) return;
+  const bool measured = s.published >= warmup_;  // per-message figures: messages published after warm-up
+  switch (s.event) {  // events about the topic
+    case BrokerEvent::kPublished: ++b.published; return;
+    case BrokerEvent::kDropped: ++b.dropped; return;
+    case BrokerEvent::kBlocked: ++b.blocked; return;
+    default: break;
+  }
+  ConsumerGroupResult& g = b.groups[s.group];
+  switch (s.event) {  // events about a consumer group
+    case BrokerEvent::kDelivered:
+      if (!measured) break;
+      ++g.delivered;
+      if (s.value > 1) ++g.redelivered;
+      else g.wait.record(now - s.published);
+      break;
+    case BrokerEvent::kFailed: g.failed += measured; break;
+    case BrokerEvent::kProcessed: {
+      SimTime& last = data.last_processed[s.group][s.partition];
+      if (s.published < last && measured) ++g.out_of_order;
+      last = std::max(last, s.published);
+      if (!measured) break;
+      ++g.processed;
+      g.finished_deliveries += s.value;
+      g.latency.record(now - s.published);
+      break;
+    }
+    case BrokerEvent::kDeadLettered:
+      if (!measured) break;
+      ++g.dead_lettered;
+      g.finished_deliveries += s.value;
+      break;
+    case BrokerEvent::kDuplicate: ++(s.value ? g.duplicates_detected : g.duplicate_effects); break;
+    case BrokerEvent::kReprocessed: ++g.reprocessed; break;
+    case BrokerEvent::kCheckpoint:
+      ++g.checkpoints;
+      g.committed += s.value;
+      break;
+    case BrokerEvent::kRestored:
+      ++g.restores;
+      g.replayed += s.value;
+      break;
+    case BrokerEvent::kWindowEmitted: g.windows_emitted += s.value; break;
+    case BrokerEvent::kWindowReemitted: g.windows_reemitted += s.value; break;
+    default: break;
+  }
+}
+
 std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
   std::vector<ComponentResult> out;
   for (std::size_t ci = 0; ci < data_.size(); ++ci) {
@@ -127,6 +197,8 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.duplicates = data_[ci].duplicates;
     cr.cache = std::move(data_[ci].cache);
     cr.shards = std::move(data_[ci].shards);
+    cr.broker = std::move(data_[ci].broker);
+    for (std::size_t g = 0; g < data_[ci].lags.size(); ++g) data_[ci].lags[g].finish(now, cr.broker->groups[g]);
     for (std::uint32_t i = 0; i < comp.instances(); ++i) {
       const InstanceLevels& lv = data_[ci].instances[i];
       InstanceResult ir;

@@ -10,6 +10,7 @@
 
 #include "archsim/core/nearest_name.hpp"
 #include "archsim/models/balancer.hpp"
+#include "archsim/models/broker.hpp"
 #include "archsim/models/cache.hpp"
 #include "archsim/models/client.hpp"
 #include "archsim/models/consistency_checker.hpp"
@@ -34,6 +35,7 @@ class Directory {
                                 : kind == "store"    ? m.stores.at(i).name
                                 : kind == "cache"    ? m.caches.at(i).name
                                 : kind == "shards"   ? m.shards.at(i).name
+                                : kind == "broker"   ? m.brokers.at(i).name
                                                      : m.clients.at(i).name;
       if (name.empty()) fail(fmt::format("a {} has an empty name", kind));
       if (index_.count(name)) fail(fmt::format("component name '{}' is used twice", name));
@@ -188,6 +190,60 @@ std::unique_ptr<Store> build_store(World& world, Network& network, const StoreSp
   }
 }
 
+BrokerConfig broker_config(const BrokerSpec& b, const Directory& dir, Operations& ops) {
+  const std::string where = "broker '" + b.name + "'";
+  BrokerConfig cfg;
+  if (b.partitions < 1 || b.partitions > 1'000'000)
+    fail(fmt::format("{}: partitions must be in [1, 1000000], got {}", where, b.partitions));
+  cfg.partitions = b.partitions;
+  if (b.capacity < -1 || b.capacity == 0)
+    fail(fmt::format("{}: capacity must be >= 1 message per partition (or -1: unbounded), got {}", where, b.capacity));
+  cfg.capacity = b.capacity;
+  if (b.overflow != "block" && b.overflow != "drop")
+    fail(fmt::format("{}: overflow must be one of block, drop; got '{}'", where, b.overflow));
+  cfg.drop_when_full = b.overflow == "drop";
+  cfg.fire_and_forget_op = ops.id("fire_and_forget");
+  std::vector<std::string> names;
+  for (const ConsumerGroupSpec& g : b.groups) {
+    const std::string gw = fmt::format("{} group '{}'", where, g.name);
+    if (g.name.empty()) fail(where + ": a consumer group has an empty name");
+    if (std::find(names.begin(), names.end(), g.name) != names.end())
+      fail(fmt::format("{}: group name '{}' is used twice", where, g.name));
+    names.push_back(g.name);
+    ConsumerGroupConfig c;
+    c.name = g.name;
+    if (g.consumers < 1 || g.consumers > 1'000'000)
+      fail(fmt::format("{}: consumers must be in [1, 1000000], got {}", gw, g.consumers));
+    c.consumers = g.consumers;
+    if (g.ordering != "partition" && g.ordering != "none")
+      fail(fmt::format("{}: ordering must be one of partition, none; got '{}'", gw, g.ordering));
+    c.ordered = g.ordering == "partition";
+    c.processing_time = g.processing_time;
+    if (!(g.failure_probability >= 0 && g.failure_probability <= 1))
+      fail(fmt::format("{}: failure_probability must be in [0, 1], got {}", gw, g.failure_probability));
+    c.failure_probability = g.failure_probability;
+    if (g.visibility_timeout <= 0) fail(gw + ": visibility_timeout must be > 0");
+    c.visibility_timeout = g.visibility_timeout;
+    if (g.failure_probability >= 1 && g.max_deliveries == 0)
+      fail(gw + ": failure_probability 1 with no max_deliveries would redeliver every message forever");
+    c.max_deliveries = g.max_deliveries;
+    c.idempotent = g.idempotent;
+    if (!g.subscriber.empty()) {
+      c.subscriber = dir.resolve(g.subscriber, gw + " subscriber");
+      c.strategy = strategy_for(g.strategy, gw + " strategy");
+      c.event_op = ops.id(b.name);
+    }
+    if (g.checkpoint_interval <= 0) fail(gw + ": checkpoint_interval must be > 0");
+    c.checkpoint_interval = g.checkpoint_interval;
+    if (g.state_window < 0) fail(gw + ": state_window must be >= 0");
+    if (g.state_window > 0 && g.checkpoint_interval == kTimeMax)
+      fail(gw + ": state_window is streaming state; it needs a checkpoint_interval");
+    c.state_window = g.state_window;
+    cfg.groups.push_back(std::move(c));
+  }
+  return cfg;
+}
+
 }  // namespace
 
 RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressCallback progress) {
@@ -340,6 +396,13 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       calls[self].push_back(cfg.backend);
       components.push_back(
           std::make_unique<Shards>(world, sh.name, place_instances(network, sh.name, where, sh.instances, sh.placement), cfg));
+    } else if (kind == "broker") {
+      const BrokerSpec& b = model.brokers[i];
+      BrokerConfig cfg = broker_config(b, dir, ops);
+      const std::uint32_t consumers = Broker::consumer_count(cfg);
+      components.push_back(std::make_unique<Broker>(
+          world, b.name, place_instances(network, b.name, "broker '" + b.name + "'", consumers, b.placement),
+          std::move(cfg)));  // its calls to subscribers are asynchronous: no cycle to check
     } else {
       const ClientSpec& c = model.clients[i];
       const std::string where = "client '" + c.name + "'";

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -454,6 +454,12 @@ class ModelSpec:
     def balancers(self, arg0: collections.abc.Sequence[BalancerSpec]) -> None:
         ...
     @property
+    def brokers(self) -> list[...]:
+        ...
+    @brokers.setter
+    def brokers(self, arg0: collections.abc.Sequence[...]) -> None:
+        ...
+    @property
     def caches(self) -> list[...]:
         ...
     @caches.setter
@@ -666,6 +672,9 @@ class InstanceResult:
         ...
 class ComponentResult:
     def instance_columns(self) -> dict:
+        ...
+    @property
+    def broker(self) -> ... | None:
         ...
     @property
     def cache(self) -> ... | None:
@@ -882,6 +891,164 @@ class ShardsResult:
         ...
     @property
     def load(self) -> list[int]:
+        ...
+class ConsumerGroupSpec:
+    idempotent: bool
+    name: str
+    ordering: str
+    processing_time: Distribution
+    strategy: str
+    subscriber: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def checkpoint_interval(self) -> int:
+        ...
+    @checkpoint_interval.setter
+    def checkpoint_interval(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def consumers(self) -> int:
+        ...
+    @consumers.setter
+    def consumers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def failure_probability(self) -> float:
+        ...
+    @failure_probability.setter
+    def failure_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_deliveries(self) -> int:
+        ...
+    @max_deliveries.setter
+    def max_deliveries(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def state_window(self) -> int:
+        ...
+    @state_window.setter
+    def state_window(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def visibility_timeout(self) -> int:
+        ...
+    @visibility_timeout.setter
+    def visibility_timeout(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class BrokerSpec:
+    name: str
+    overflow: str
+    placement: PlacementSpec
+    def __init__(self) -> None:
+        ...
+    @property
+    def capacity(self) -> int:
+        ...
+    @capacity.setter
+    def capacity(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def groups(self) -> list[ConsumerGroupSpec]:
+        ...
+    @groups.setter
+    def groups(self, arg0: collections.abc.Sequence[ConsumerGroupSpec]) -> None:
+        ...
+    @property
+    def partitions(self) -> int:
+        ...
+    @partitions.setter
+    def partitions(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class ConsumerGroupResult:
+    @property
+    def checkpoints(self) -> int:
+        ...
+    @property
+    def committed(self) -> int:
+        ...
+    @property
+    def consumers(self) -> int:
+        ...
+    @property
+    def dead_lettered(self) -> int:
+        ...
+    @property
+    def delivered(self) -> int:
+        ...
+    @property
+    def duplicate_effects(self) -> int:
+        ...
+    @property
+    def duplicates_detected(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        ...
+    @property
+    def finished_deliveries(self) -> int:
+        ...
+    @property
+    def latency(self) -> Histogram:
+        ...
+    @property
+    def max_lag(self) -> float:
+        ...
+    @property
+    def max_lag_time(self) -> int:
+        ...
+    @property
+    def mean_lag(self) -> float:
+        ...
+    @property
+    def mean_lag_time(self) -> float:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def out_of_order(self) -> int:
+        ...
+    @property
+    def processed(self) -> int:
+        ...
+    @property
+    def redelivered(self) -> int:
+        ...
+    @property
+    def replayed(self) -> int:
+        ...
+    @property
+    def reprocessed(self) -> int:
+        ...
+    @property
+    def restores(self) -> int:
+        ...
+    @property
+    def wait(self) -> Histogram:
+        ...
+    @property
+    def windows(self) -> list:
+        ...
+    @property
+    def windows_emitted(self) -> int:
+        ...
+    @property
+    def windows_reemitted(self) -> int:
+        ...
+class BrokerResult:
+    @property
+    def blocked(self) -> int:
+        ...
+    @property
+    def dropped(self) -> int:
+        ...
+    @property
+    def groups(self) -> list[ConsumerGroupResult]:
+        ...
+    @property
+    def published(self) -> int:
         ...
 class Finding:
     @property

@@ -26,6 +26,33 @@ enum class CacheEvent : std::uint8_t {
 };
 inline constexpr std::size_t kCacheEvents = 9;
 
+// What a broker did with a message (models/broker). `group` is the consumer
+// group, `published` the message's publish time.
+enum class BrokerEvent : std::uint8_t {
+  kPublished,    // stored in its partition (group unused)
+  kDropped,      // its partition was full and the topic drops (group unused)
+  kBlocked,      // its partition was full: the producer waits for room (group unused)
+  kDelivered,    // handed to a consumer; value: the delivery number (1 = first)
+  kFailed,       // a consumer failed to process it (no ack: redelivered after the visibility timeout)
+  kProcessed,    // first successful processing; value: deliveries it took
+  kDeadLettered, // moved to the dead-letter queue; value: deliveries it took
+  kDuplicate,    // processed again after an earlier success; value 1: detected (idempotent), 0: a duplicate effect
+  kReprocessed,  // processed again after a crash lost the state holding it (streaming replay)
+  kCheckpoint,   // a consumer checkpointed its state; value: messages committed
+  kRestored,     // a consumer restarted from its last checkpoint; value: messages to replay
+  kWindowEmitted,    // a consumer closed state windows for the first time; value: how many
+  kWindowReemitted,  // a replayed consumer closed windows it had emitted before; value: how many
+  kLag,          // the group's lag changed; value: messages, oldest: publish time of the oldest (kTimeMax: none)
+};
+struct BrokerSignal {
+  BrokerEvent event;
+  std::uint32_t group = 0;
+  SimTime published = 0;
+  std::uint64_t value = 0;
+  SimTime oldest = kTimeMax;
+  std::uint32_t partition = 0;  // the message's (kProcessed)
+};
+
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -56,6 +83,8 @@ class Observer {
   // is the fraction of sampled keys whose shard changed.
   virtual void on_resharded(const Component&, std::string_view /*kind*/, std::uint32_t /*shard*/,
                             const std::vector<std::uint32_t>& /*active*/, double /*moved*/, SimTime) {}
+  // A broker did something with a message or a consumer group (see BrokerEvent).
+  virtual void on_broker(const Component&, const BrokerSignal&, SimTime) {}
 };
 
 class Signals {
@@ -97,6 +126,9 @@ class Signals {
   void resharded(const Component& c, std::string_view kind, std::uint32_t shard, const std::vector<std::uint32_t>& active,
                  double moved, SimTime t) {
     for (auto* o : observers_) o->on_resharded(c, kind, shard, active, moved, t);
+  }
+  void broker(const Component& c, const BrokerSignal& s, SimTime t) {
+    for (auto* o : observers_) o->on_broker(c, s, t);
   }
 
  private:

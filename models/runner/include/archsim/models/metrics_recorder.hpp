@@ -10,6 +10,7 @@
 #include "archsim/core/simulation.hpp"
 #include "archsim/core/time_average.hpp"
 #include "archsim/models/component.hpp"
+#include "archsim/models/lag_tracker.hpp"
 #include "archsim/models/run_result.hpp"
 
 namespace archsim {
@@ -31,6 +32,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   void on_routed(const Component& c, std::uint32_t shard, const Request& r, SimTime now) override;
   void on_resharded(const Component& c, std::string_view kind, std::uint32_t shard,
                     const std::vector<std::uint32_t>& active, double moved, SimTime now) override;
+  void on_broker(const Component& c, const BrokerSignal& s, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up
   std::string_view log_name() const override { return "metrics"; }
 
@@ -49,6 +51,9 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::uint64_t duplicates = 0;
     std::optional<CacheResult> cache;
     std::optional<ShardsResult> shards;
+    std::optional<BrokerResult> broker;
+    std::vector<LagTracker> lags;  // brokers: per consumer group
+    std::vector<std::vector<SimTime>> last_processed;  // brokers: [group][partition] latest publish time processed
   };
   OpResult& op(std::uint32_t component, std::uint16_t op) {
     auto& ops = data_[component].ops;

@@ -124,6 +124,32 @@ struct ShardsSpec {
   PlacementSpec placement;
 };
 
+// A consumer group of a broker (models/broker), by name.
+struct ConsumerGroupSpec {
+  std::string name;
+  std::uint32_t consumers = 1;
+  std::string ordering = "partition";  // partition (one consumer per partition, in order) | none (competing)
+  Distribution processing_time;
+  double failure_probability = 0;
+  SimTime visibility_timeout = 30 * kSecond;
+  std::uint32_t max_deliveries = 0;  // then the dead-letter queue; 0: no limit
+  bool idempotent = true;
+  std::string subscriber;  // a component each delivery is sent to; empty: none
+  std::string strategy = "round_robin";
+  SimTime checkpoint_interval = kTimeMax;  // streaming state: commit at checkpoints
+  SimTime state_window = 0;                // streaming state: tumbling window width; 0: none
+};
+
+// A broker: one topic with partitions and its consumer groups.
+struct BrokerSpec {
+  std::string name;
+  std::uint32_t partitions = 1;
+  std::int64_t capacity = -1;       // messages per partition; -1: unbounded
+  std::string overflow = "block";   // block (producers wait) | drop
+  std::vector<ConsumerGroupSpec> groups;
+  PlacementSpec placement;          // of its consumers
+};
+
 struct ModelSpec {
   std::string name = "model";
   NetworkSpec network;
@@ -135,6 +161,7 @@ struct ModelSpec {
   std::vector<StoreSpec> stores;
   std::vector<CacheSpec> caches;
   std::vector<ShardsSpec> shards;
+  std::vector<BrokerSpec> brokers;
 };
 
 // A fault in a run. Service faults target an instance ("db[0]") or every

@@ -65,6 +65,40 @@ struct ShardsResult {
   std::vector<ShardChangeRecord> changes;
 };
 
+// A broker's lag over one time-series window: time averages of the messages
+// not yet done and of the age of the oldest of them.
+struct LagWindow {
+  std::int64_t index = 0;
+  double mean_lag = 0;       // messages
+  double mean_lag_time = 0;  // ns
+};
+
+// One consumer group of a broker, after warm-up. Per-message figures count
+// messages published after warm-up.
+struct ConsumerGroupResult {
+  std::string name;
+  std::uint32_t consumers = 0;
+  std::uint64_t delivered = 0, redelivered = 0;  // deliveries; of which not the first of their message
+  std::uint64_t failed = 0;                      // deliveries whose processing failed
+  std::uint64_t processed = 0, dead_lettered = 0;
+  std::uint64_t finished_deliveries = 0;  // deliveries of the processed and dead-lettered messages
+  std::uint64_t duplicates_detected = 0, duplicate_effects = 0;
+  std::uint64_t reprocessed = 0, checkpoints = 0, committed = 0, restores = 0, replayed = 0;
+  std::uint64_t windows_emitted = 0, windows_reemitted = 0;
+  std::uint64_t out_of_order = 0;  // processed before a message published earlier in its partition
+  Histogram wait;     // publish to first delivery, ns
+  Histogram latency;  // publish to first successful processing (end-to-end), ns
+  double mean_lag = 0, mean_lag_time = 0;  // time averages: messages, ns
+  double max_lag = 0;
+  SimTime max_lag_time = 0;
+  std::vector<LagWindow> windows;
+};
+
+struct BrokerResult {
+  std::uint64_t published = 0, dropped = 0, blocked = 0;  // after warm-up
+  std::vector<ConsumerGroupResult> groups;
+};
+
 struct ComponentResult {
   std::string name, kind;
   std::uint32_t workers = 0;
@@ -75,6 +109,7 @@ struct ComponentResult {
   std::uint64_t duplicates = 0;  // completed attempts of non-idempotent calls beyond the first
   std::optional<CacheResult> cache;    // caches only
   std::optional<ShardsResult> shards;  // shard routers only
+  std::optional<BrokerResult> broker;  // brokers only
 };
 
 // One entry of the fault log: what fired, when, and what it affected.
