@@ -113,7 +113,7 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
     if until_requests is not None:
         if isinstance(until_requests, bool) or not isinstance(until_requests, Integral) \
                 or not 1 <= until_requests < 2**64:
-            raise ValueError(f"until_requests must be an integer in [1, 2^64), got {until_requests!r}")
+            raise ValueError(f"until_requests must be an integer >= 1 and < 2^64, got {until_requests!r}")
         opts.until_requests = int(until_requests)
     opts.window = to_ns(window, "window")
     if opts.window == 0:
