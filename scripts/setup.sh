@@ -38,6 +38,11 @@ if [ ! -f "$stamp" ]; then
   # Sweeps, tidy exports, notebooks and stubs: the extras dask, parquet, notebook, stubs.
   "$VPY" -m pip install -q "tqdm>=4.60" "pyarrow>=12" "dask[distributed]>=2023.1" "nbclient>=0.8" \
     "nbformat>=5.7" ipykernel ipywidgets "pybind11-stubgen>=2.5"
+  # Fuzzing (docs/hardening.md): hypothesis for the API fuzzer; atheris (libFuzzer for
+  # Python) for the scenario loader, from its wheel only (its sdist needs clang's libFuzzer).
+  "$VPY" -m pip install -q "hypothesis>=6.100"
+  "$VPY" -m pip install -q --only-binary=atheris "atheris>=2.3" \
+    || echo "setup: no atheris wheel for this Python; the libFuzzer harness will be skipped"
   "$VPY" -m pip install -q --no-build-isolation -Cbuild-dir=build/editable \
     -Ceditable.rebuild=true -Ceditable.verbose=false -e .
   rm -f .venv/.archsim-deps-*

@@ -534,14 +534,16 @@ class Result:
 
     def to_dict(self) -> dict:
         """The result as plain Python data: model, seed, fingerprint, summary rows by operation,
-        instances and the fault log (what ``to_json`` writes).
+        instances, the fault log and, for brokers, their consumer groups (what ``to_json`` writes).
 
         Example::
 
             res.to_dict()["summary"][0]["p99"]
         """
+        from .broker import broker_frame
+
         summary = self.summary(by_op=True).replace({np.nan: None})
-        return {
+        out = {
             "model": self.model, "seed": self.seed, "fingerprint": self.fingerprint(),
             "events": self.events, "stop_reason": self.stop_reason,
             "measured_seconds": self.measured_seconds, "requests_completed": self.requests_completed,
@@ -549,6 +551,11 @@ class Result:
             "instances": self.instances().replace({np.nan: None}).to_dict(orient="records"),
             "faults": self.faults.replace({np.nan: None}).to_dict(orient="records"),
         }
+        brokers = {c.name: broker_frame(c).astype(object).replace({np.nan: None}).to_dict(orient="records")
+                   for c in self._raw.components if c.broker is not None}
+        if brokers:  # one record per consumer group (Result.broker)
+            out["brokers"] = brokers
+        return out
 
     def to_json(self, path=None, indent: int = 2) -> str:
         """The result as JSON (written to ``path`` if given).

@@ -111,8 +111,9 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
         raise ValueError(f"seed must be an integer in [0, 2^64), got {seed!r}")
     opts.seed = int(seed)
     if until_requests is not None:
-        if isinstance(until_requests, bool) or not isinstance(until_requests, Integral) or until_requests < 1:
-            raise ValueError(f"until_requests must be an integer >= 1, got {until_requests!r}")
+        if isinstance(until_requests, bool) or not isinstance(until_requests, Integral) \
+                or not 1 <= until_requests < 2**64:
+            raise ValueError(f"until_requests must be an integer >= 1 and < 2^64, got {until_requests!r}")
         opts.until_requests = int(until_requests)
     opts.window = to_ns(window, "window")
     if opts.window == 0:

@@ -162,3 +162,28 @@ def test_subscriptions_are_asynchronous_edges_of_the_architecture_graph():
     assert '"async billing", style=dashed' in m.to_dot()
     assert list(m.critical_paths().critical_path[0]) == ["web", "orders"]  # subscribers are not waited for
     assert any(f.severity == "refused" and f.component == "orders" for f in m.analyze().findings)
+
+
+def test_broker_figures_are_in_the_json_and_the_report():
+    import json
+
+    res = sim.run(event_driven(), duration=5, seed=1, progress=False)
+    groups = json.loads(res.to_json())["brokers"]["orders"]
+    assert [g["group"] for g in groups] == ["billing", "shipping"]
+    assert groups[0]["processed"] == res.broker("orders").iloc[0].processed
+    assert "broker orders: published" in res.report()
+    plain = sim.Model("plain")
+    plain.client("c", target=plain.service("s"))
+    assert "brokers" not in sim.run(plain, duration=1, seed=1, progress=False).to_dict()  # JSON unchanged
+
+
+def test_a_misspelt_consumer_group_parameter_is_named_with_a_suggestion():
+    text = """
+name: t
+duration: 1s
+components:
+  q: {kind: broker, groups: [{name: g, consumerz: 2}]}
+  c: {kind: client, target: q}
+"""
+    with pytest.raises(sim.ScenarioError, match="consumerz.*did you mean 'consumers'"):
+        sim.loads(text)
