@@ -280,7 +280,8 @@ void Store::commit_primary_write(std::uint32_t o, std::uint32_t i) {
   Replica& rep = replicas_[i];
   apply(rep, op.key, op.version);
   log_.emplace_back(op.key, op.version);
-  rep.applied = log_.size();
+  rep.applied = log_end();
+  trim_log();  // a store without replicas keeps no log
   const SimTime now = world_.sim.now();
   for (std::uint32_t k = 0; k < instances(); ++k) {
     if (k == i || !replicas_[k].up) continue;
@@ -288,7 +289,7 @@ void Store::commit_primary_write(std::uint32_t o, std::uint32_t i) {
     const SimTime arrive_at = std::max(to.replication_tail, now + transit(i, k) +
                                                                 draw(config_.replication_delay[k], to.replication_rng));
     to.replication_tail = arrive_at;  // in order, like a log stream
-    ship(k, log_.size() - 1, arrive_at - now);
+    ship(k, log_end() - 1, arrive_at - now);
   }
   finish_op(o, ErrorKind::kNone);
 }
@@ -310,10 +311,20 @@ void Store::replicate(std::uint32_t s) {
   const Shipment sh = shipments_[s];
   free_shipments_.push_back(s);
   Replica& rep = replicas_[sh.replica];
-  if (sh.replica_epoch != rep.epoch || sh.stream_epoch != stream_epoch_ || sh.log_index >= log_.size()) return;
-  const auto& [key, version] = log_[sh.log_index];
+  if (sh.replica_epoch != rep.epoch || sh.stream_epoch != stream_epoch_ || sh.log_index >= log_end()) return;
+  const auto [key, version] = log_[sh.log_index - log_base_];
   apply(rep, key, version);
   rep.applied = std::max(rep.applied, sh.log_index + 1);
+  trim_log();
+}
+
+void Store::trim_log() {
+  std::uint64_t all_applied = log_end();
+  for (const Replica& r : replicas_) all_applied = std::min(all_applied, r.applied);
+  while (log_base_ < all_applied) {
+    log_.pop_front();
+    ++log_base_;
+  }
 }
 
 void Store::response(std::uint32_t t) {
@@ -434,9 +445,9 @@ void Store::failover() {
   failover_due_ = false;
   const SimTime now = world_.sim.now();
   const std::uint64_t kept = replicas_[best].applied;
-  for (std::uint64_t idx = kept; idx < log_.size(); ++idx)
-    world_.signals.write_lost(*this, log_[idx].first, log_[idx].second, now);
-  log_.resize(kept);
+  for (std::uint64_t idx = kept; idx < log_end(); ++idx)
+    world_.signals.write_lost(*this, log_[idx - log_base_].first, log_[idx - log_base_].second, now);
+  log_.resize(kept - log_base_);
   primary_ = best;
   old_primary_ = kNone;
   catch_up();
@@ -449,7 +460,7 @@ void Store::catch_up() {
     Replica& to = replicas_[k];
     if (k == primary_ || !to.up) continue;
     to.replication_tail = now;
-    for (std::uint64_t idx = to.applied; idx < log_.size(); ++idx) {
+    for (std::uint64_t idx = to.applied; idx < log_end(); ++idx) {
       to.replication_tail = std::max(to.replication_tail, now + transit(primary_, k) +
                                                               draw(config_.replication_delay[k], to.replication_rng));
       ship(k, idx, to.replication_tail - now);

@@ -144,7 +144,12 @@ class Store final : public Component, public Crashable {
   std::uint64_t failover_epoch_ = 0;   // bumped when a pending failover is cancelled or done
   bool failover_due_ = false;          // a failover found no live replica: the next to restart takes over
   std::uint64_t stream_epoch_ = 0;     // bumped at failover: shipments of the old primary are void
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> log_;  // (key, version) in commit order
+  // (key, version) in commit order, from global index log_base_ on: a prefix every replica
+  // (up or down) has applied is dropped, so the log stays as long as the slowest replica's lag.
+  std::deque<std::pair<std::uint64_t, std::uint64_t>> log_;
+  std::uint64_t log_base_ = 0;
+  std::uint64_t log_end() const { return log_base_ + log_.size(); }
+  void trim_log();
   // A log entry on its way to a replica; void if the replica crashed or a failover happened since.
   struct Shipment {
     std::uint32_t replica = 0;
