@@ -132,7 +132,7 @@ print("ready", flush=True)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     sw = sim.sweep(build, params={"rate": [1000 + i for i in range(200)]}, executor="processes", workers=2,
-                   progress=False, duration=20)
+                   progress=False, duration=300)  # ~1M events a point: 200 points outlast the 8 s wait
 print(json.dumps({"points": len(sw), "interrupted": sw.interrupted, "errors": len(sw.errors),
                   "warnings": [str(w.message) for w in caught]}), flush=True)
 """
