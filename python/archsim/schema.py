@@ -419,6 +419,7 @@ class Variant(ValueType):
 
     def __init__(self, label: str, types: list, scalar: ValueType | None = None, scalar_means: str = ""):
         self.types = {t.name: t for t in types}
+        self.kind = label  # "key chooser": kept for messages when label is set to a longer phrase
         self.label, self.scalar, self.scalar_means = label, scalar, scalar_means
 
     def load(self, cx, node, path):
@@ -431,7 +432,7 @@ class Variant(ValueType):
                           f"{', '.join(names)}; got {len(pairs)} keys")
         key, key_node, value_node = pairs[0]
         if key not in self.types:
-            cx.error(key_node, f"{path}.{key}", f"unknown {self.label} type '{key}'{cx.did_you_mean(key, names)}; "
+            cx.error(key_node, f"{path}.{key}", f"unknown {self.kind} type '{key}'{cx.did_you_mean(key, names)}; "
                                                 f"accepted: {', '.join(names)}")
             raise Reported()
         return self.types[key].load(cx, value_node, f"{path}.{key}")

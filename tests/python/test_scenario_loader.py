@@ -173,6 +173,15 @@ def test_unknown_keys_at_every_level_are_errors():
     assert "did you mean 'seed'" in next(p for p in ps if p.path == "sead").message
 
 
+def test_an_unknown_type_in_a_variant_names_the_kind_and_the_accepted_types():
+    ps = problems(BASE.replace("{Zipf: {n: 1000, exponent: 0.9}}", "{Zpif: {n: 1000}}")
+                  .replace("{Open: {rate: 200}}", "{Steady: {rate: 200}}"))
+    messages = {p.path: p.message for p in ps}
+    assert messages["components.web.keys.Zpif"] == ("unknown key chooser type 'Zpif' (did you mean 'Zipf'?); "
+                                                    "accepted: UniformKeys, Zipf")
+    assert messages["components.web.workload.Steady"].startswith("unknown workload type 'Steady'")
+
+
 def test_wrong_types_name_what_was_expected():
     ps = problems(BASE.replace("workers: 8", "workers: [8]").replace("instances: 2", "instances: two")
                   .replace("mix: {read: 0.9, write: 0.1}", "mix: [read]"))
