@@ -158,6 +158,121 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
   return p;
 }
 
+// A service's config from its spec; the targets of its calls are appended to `calls`.
+ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, Operations& ops,
+                             std::vector<std::uint32_t>& calls) {
+  const std::string where = "service '" + s.name + "'";
+  if (s.workers == 0) fail(where + ": workers must be >= 1");
+  ServiceConfig cfg;
+  cfg.workers = s.workers;
+  cfg.queue_limit = s.queue_limit;
+  if (!(s.error_probability >= 0 && s.error_probability <= 1))
+    fail(fmt::format("{}: error_probability must be in [0, 1], got {}", where, s.error_probability));
+  cfg.error_probability = s.error_probability;
+  if (!(s.rate_limit >= 0 && s.rate_limit <= 1e10))
+    fail(fmt::format("{}: rate_limit must be in [0, 1e10] per second, got {}", where, s.rate_limit));
+  if (!(s.rate_limit_burst >= 1 && s.rate_limit_burst <= 1e12))
+    fail(fmt::format("{}: rate limit burst must be in [1, 1e12], got {}", where, s.rate_limit_burst));
+  cfg.rate_limit = {s.rate_limit, s.rate_limit_burst, s.rate_limit_per_tenant};
+  if (s.max_queue_time < 0) fail(fmt::format("{}: max_queue_time must be >= 0", where));
+  cfg.max_queue_time = s.max_queue_time;
+  if (s.lifo_above < -1) fail(fmt::format("{}: lifo_above must be >= 0 (or -1 for FIFO)", where));
+  cfg.lifo_above = s.lifo_above;
+  if (s.backpressure_high >= 0 && !(s.backpressure_low >= 0 && s.backpressure_low < s.backpressure_high))
+    fail(fmt::format("{}: backpressure low must be in [0, high), got low {} for high {}", where,
+                     s.backpressure_low, s.backpressure_high));
+  cfg.backpressure_high = s.backpressure_high;
+  cfg.backpressure_low = s.backpressure_low;
+  cfg.service_time = s.service_time;
+  for (const auto& [op, d] : s.service_time_by_op) {
+    const std::uint16_t o = ops.id(op);
+    if (cfg.per_op.size() <= o) cfg.per_op.resize(o + 1);
+    cfg.per_op[o] = d;
+  }
+  for (std::size_t st = 0; st < s.steps.size(); ++st) {
+    const StepSpec& step = s.steps[st];
+    const std::string step_where = fmt::format("{} call step {}", where, st);
+    if (step.calls.empty()) fail(step_where + ": a step needs at least one call");
+    StepConfig sc;
+    if (step.wait == "all") sc.wait = WaitMode::kAll;
+    else if (step.wait == "first") sc.wait = WaitMode::kFirst;
+    else if (step.wait == "quorum") sc.wait = WaitMode::kQuorum;
+    else fail(fmt::format("{}: wait must be one of all, first, quorum; got '{}'", step_where, step.wait));
+    sc.k = step.k;
+    if (sc.wait == WaitMode::kQuorum && (step.k < 1 || step.k > step.calls.size()))
+      fail(fmt::format("{}: k must be in [1, {}], got {}", step_where, step.calls.size(), step.k));
+    for (const CallSpec& c : step.calls) {
+      CallConfig cc;
+      cc.target = dir.resolve(c.target, step_where);
+      cc.op = c.op.empty() ? -1 : ops.id(c.op);
+      cc.strategy = strategy_for(c.strategy, step_where + " strategy");
+      cc.policy = call_policy(c, fmt::format("{} call to '{}'", step_where, c.target));
+      calls.push_back(cc.target);
+      sc.calls.push_back(cc);
+    }
+    cfg.steps.push_back(std::move(sc));
+  }
+  return cfg;
+}
+
+CacheConfig cache_config(const CacheSpec& c, const Directory& dir, Operations& ops) {
+  const std::string where = "cache '" + c.name + "'";
+  CacheConfig cfg;
+  cfg.backend = dir.resolve(c.backend, where + " backend");
+  cfg.strategy = strategy_for(c.strategy, where + " strategy");
+  try {
+    cfg.policy = parse_eviction_policy(c.policy);
+    cfg.mode = parse_cache_mode(c.mode);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+  if (cfg.policy == EvictionPolicy::kTtl && c.capacity != 0)
+    fail(where + ": policy 'ttl' evicts by expiry only; leave capacity unset");
+  if (cfg.policy != EvictionPolicy::kTtl && c.capacity == 0)
+    fail(fmt::format("{}: policy '{}' needs a capacity >= 1 (entries per instance)", where, c.policy));
+  if (cfg.policy == EvictionPolicy::kTtl && c.ttl == kTimeMax) fail(where + ": policy 'ttl' needs a ttl");
+  if (c.ttl <= 0) fail(where + ": ttl must be > 0");
+  if (!(c.ttl_jitter >= 0 && c.ttl_jitter < 1))
+    fail(fmt::format("{}: ttl_jitter must be in [0, 1), got {}", where, c.ttl_jitter));
+  if (c.ttl_jitter > 0 && c.ttl == kTimeMax) fail(where + ": ttl_jitter needs a ttl");
+  if (c.single_flight && cfg.mode == CacheMode::kCacheAside)
+    fail(where + ": single_flight needs the cache to fetch misses itself; mode 'cache-aside' leaves that to "
+                 "each caller (use 'read-through')");
+  if (c.stale_while_revalidate < 0) fail(where + ": stale_while_revalidate must be >= 0");
+  if (c.stale_while_revalidate > 0 && c.ttl == kTimeMax) fail(where + ": stale_while_revalidate needs a ttl");
+  if (c.flush_delay < 0) fail(where + ": flush_delay must be >= 0");
+  if (c.flush_batch < 1) fail(where + ": flush_batch must be >= 1");
+  if (c.capacity != 0 && c.warm_keys > c.capacity)
+    fail(fmt::format("{}: warm ({}) must be <= capacity ({})", where, c.warm_keys, c.capacity));
+  cfg.capacity = c.capacity;
+  cfg.ttl = c.ttl;
+  cfg.ttl_jitter = c.ttl_jitter;
+  cfg.single_flight = c.single_flight;
+  cfg.stale_while_revalidate = c.stale_while_revalidate;
+  cfg.flush_delay = c.flush_delay;
+  cfg.flush_batch = c.flush_batch;
+  cfg.warm_keys = c.warm_keys;
+  cfg.read_op = ops.id("read");
+  cfg.write_op = ops.id("write");
+  return cfg;
+}
+
+ShardsConfig shards_config(const ShardsSpec& sh, const Directory& dir) {
+  const std::string where = "shards '" + sh.name + "'";
+  ShardsConfig cfg;
+  cfg.backend = dir.resolve(sh.backend, where + " backend");
+  try {
+    cfg.routing = parse_routing(sh.routing);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+  cfg.vnodes = sh.vnodes;
+  cfg.key_space = sh.key_space;
+  cfg.shards = sh.shards;
+  cfg.changes = sh.changes;
+  return cfg;
+}
+
 std::unique_ptr<Store> build_store(World& world, Network& network, const StoreSpec& s, Operations& ops) {
   const std::string where = "store '" + s.name + "'";
   if (s.replicas < 1 || s.replicas > 1000) fail(fmt::format("{}: replicas must be in [1, 1000], got {}", where, s.replicas));
@@ -273,59 +388,10 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     const auto self = static_cast<std::uint32_t>(components.size());
     if (kind == "service") {
       const ServiceSpec& s = model.services[i];
-      const std::string where = "service '" + s.name + "'";
-      if (s.workers == 0) fail(where + ": workers must be >= 1");
-      ServiceConfig cfg;
-      cfg.workers = s.workers;
-      cfg.queue_limit = s.queue_limit;
-      if (!(s.error_probability >= 0 && s.error_probability <= 1))
-        fail(fmt::format("{}: error_probability must be in [0, 1], got {}", where, s.error_probability));
-      cfg.error_probability = s.error_probability;
-      if (!(s.rate_limit >= 0 && s.rate_limit <= 1e10))
-        fail(fmt::format("{}: rate_limit must be in [0, 1e10] per second, got {}", where, s.rate_limit));
-      if (!(s.rate_limit_burst >= 1 && s.rate_limit_burst <= 1e12))
-        fail(fmt::format("{}: rate limit burst must be in [1, 1e12], got {}", where, s.rate_limit_burst));
-      cfg.rate_limit = {s.rate_limit, s.rate_limit_burst, s.rate_limit_per_tenant};
-      if (s.max_queue_time < 0) fail(fmt::format("{}: max_queue_time must be >= 0", where));
-      cfg.max_queue_time = s.max_queue_time;
-      if (s.lifo_above < -1) fail(fmt::format("{}: lifo_above must be >= 0 (or -1 for FIFO)", where));
-      cfg.lifo_above = s.lifo_above;
-      if (s.backpressure_high >= 0 && !(s.backpressure_low >= 0 && s.backpressure_low < s.backpressure_high))
-        fail(fmt::format("{}: backpressure low must be in [0, high), got low {} for high {}", where,
-                         s.backpressure_low, s.backpressure_high));
-      cfg.backpressure_high = s.backpressure_high;
-      cfg.backpressure_low = s.backpressure_low;
-      cfg.service_time = s.service_time;
-      for (const auto& [op, d] : s.service_time_by_op) {
-        const std::uint16_t o = ops.id(op);
-        if (cfg.per_op.size() <= o) cfg.per_op.resize(o + 1);
-        cfg.per_op[o] = d;
-      }
-      for (std::size_t st = 0; st < s.steps.size(); ++st) {
-        const StepSpec& step = s.steps[st];
-        const std::string step_where = fmt::format("{} call step {}", where, st);
-        if (step.calls.empty()) fail(step_where + ": a step needs at least one call");
-        StepConfig sc;
-        if (step.wait == "all") sc.wait = WaitMode::kAll;
-        else if (step.wait == "first") sc.wait = WaitMode::kFirst;
-        else if (step.wait == "quorum") sc.wait = WaitMode::kQuorum;
-        else fail(fmt::format("{}: wait must be one of all, first, quorum; got '{}'", step_where, step.wait));
-        sc.k = step.k;
-        if (sc.wait == WaitMode::kQuorum && (step.k < 1 || step.k > step.calls.size()))
-          fail(fmt::format("{}: k must be in [1, {}], got {}", step_where, step.calls.size(), step.k));
-        for (const CallSpec& c : step.calls) {
-          CallConfig cc;
-          cc.target = dir.resolve(c.target, step_where);
-          cc.op = c.op.empty() ? -1 : ops.id(c.op);
-          cc.strategy = strategy_for(c.strategy, step_where + " strategy");
-          cc.policy = call_policy(c, fmt::format("{} call to '{}'", step_where, c.target));
-          calls[self].push_back(cc.target);
-          sc.calls.push_back(cc);
-        }
-        cfg.steps.push_back(std::move(sc));
-      }
-      components.push_back(std::make_unique<Service>(world, s.name, place_instances(network, s.name, where, s.instances, s.placement),
-                                                     std::move(cfg)));
+      ServiceConfig cfg = service_config(s, dir, ops, calls[self]);
+      components.push_back(std::make_unique<Service>(
+          world, s.name, place_instances(network, s.name, "service '" + s.name + "'", s.instances, s.placement),
+          std::move(cfg)));
     } else if (kind == "balancer") {
       const BalancerSpec& b = model.balancers[i];
       const std::string where = "balancer '" + b.name + "'";
@@ -337,65 +403,17 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       components.push_back(build_store(world, network, model.stores[i], ops));
     } else if (kind == "cache") {
       const CacheSpec& c = model.caches[i];
-      const std::string where = "cache '" + c.name + "'";
-      CacheConfig cfg;
-      cfg.backend = dir.resolve(c.backend, where + " backend");
-      cfg.strategy = strategy_for(c.strategy, where + " strategy");
-      try {
-        cfg.policy = parse_eviction_policy(c.policy);
-        cfg.mode = parse_cache_mode(c.mode);
-      } catch (const std::invalid_argument& e) {
-        fail(fmt::format("{}: {}", where, e.what()));
-      }
-      if (cfg.policy == EvictionPolicy::kTtl && c.capacity != 0)
-        fail(where + ": policy 'ttl' evicts by expiry only; leave capacity unset");
-      if (cfg.policy != EvictionPolicy::kTtl && c.capacity == 0)
-        fail(fmt::format("{}: policy '{}' needs a capacity >= 1 (entries per instance)", where, c.policy));
-      if (cfg.policy == EvictionPolicy::kTtl && c.ttl == kTimeMax) fail(where + ": policy 'ttl' needs a ttl");
-      if (c.ttl <= 0) fail(where + ": ttl must be > 0");
-      if (!(c.ttl_jitter >= 0 && c.ttl_jitter < 1))
-        fail(fmt::format("{}: ttl_jitter must be in [0, 1), got {}", where, c.ttl_jitter));
-      if (c.ttl_jitter > 0 && c.ttl == kTimeMax) fail(where + ": ttl_jitter needs a ttl");
-      if (c.single_flight && cfg.mode == CacheMode::kCacheAside)
-        fail(where + ": single_flight needs the cache to fetch misses itself; mode 'cache-aside' leaves that to "
-                     "each caller (use 'read-through')");
-      if (c.stale_while_revalidate < 0) fail(where + ": stale_while_revalidate must be >= 0");
-      if (c.stale_while_revalidate > 0 && c.ttl == kTimeMax) fail(where + ": stale_while_revalidate needs a ttl");
-      if (c.flush_delay < 0) fail(where + ": flush_delay must be >= 0");
-      if (c.flush_batch < 1) fail(where + ": flush_batch must be >= 1");
-      if (c.capacity != 0 && c.warm_keys > c.capacity)
-        fail(fmt::format("{}: warm ({}) must be <= capacity ({})", where, c.warm_keys, c.capacity));
-      cfg.capacity = c.capacity;
-      cfg.ttl = c.ttl;
-      cfg.ttl_jitter = c.ttl_jitter;
-      cfg.single_flight = c.single_flight;
-      cfg.stale_while_revalidate = c.stale_while_revalidate;
-      cfg.flush_delay = c.flush_delay;
-      cfg.flush_batch = c.flush_batch;
-      cfg.warm_keys = c.warm_keys;
-      cfg.read_op = ops.id("read");
-      cfg.write_op = ops.id("write");
+      CacheConfig cfg = cache_config(c, dir, ops);
       calls[self].push_back(cfg.backend);
       cache_backends.emplace_back(self, cfg.backend);
-      components.push_back(
-          std::make_unique<Cache>(world, c.name, place_instances(network, c.name, where, c.instances, c.placement), cfg));
+      components.push_back(std::make_unique<Cache>(
+          world, c.name, place_instances(network, c.name, "cache '" + c.name + "'", c.instances, c.placement), cfg));
     } else if (kind == "shards") {
       const ShardsSpec& sh = model.shards[i];
-      const std::string where = "shards '" + sh.name + "'";
-      ShardsConfig cfg;
-      cfg.backend = dir.resolve(sh.backend, where + " backend");
-      try {
-        cfg.routing = parse_routing(sh.routing);
-      } catch (const std::invalid_argument& e) {
-        fail(fmt::format("{}: {}", where, e.what()));
-      }
-      cfg.vnodes = sh.vnodes;
-      cfg.key_space = sh.key_space;
-      cfg.shards = sh.shards;
-      cfg.changes = sh.changes;
+      ShardsConfig cfg = shards_config(sh, dir);
       calls[self].push_back(cfg.backend);
-      components.push_back(
-          std::make_unique<Shards>(world, sh.name, place_instances(network, sh.name, where, sh.instances, sh.placement), cfg));
+      components.push_back(std::make_unique<Shards>(
+          world, sh.name, place_instances(network, sh.name, "shards '" + sh.name + "'", sh.instances, sh.placement), cfg));
     } else if (kind == "broker") {
       const BrokerSpec& b = model.brokers[i];
       BrokerConfig cfg = broker_config(b, dir, ops);
