@@ -59,16 +59,16 @@ def soak_model(store: bool = False) -> sim.Model:
 FAULTS = [sim.RandomCrashes("api", mttf="2m", mttr="5s")]
 
 
-def soak(events: int, seed: int = 1, on_sample=None, store: bool = False) -> list[tuple[int, int, int]]:
+def soak(events: int, seed: int = 1, on_sample=None, store: bool = False, window: str = "10m") -> list[tuple[int, int, int]]:
     """Runs soak_model for ``events`` events; returns samples (events, simulated ns, RSS bytes),
-    one every 2^18 events. Time series use 10-minute windows: their memory grows with the
-    number of windows (by design, one point per window), which is not what a soak measures."""
+    one every 2^18 events. Time series use ``window``-wide windows: their memory grows with
+    the number of windows (by design, one point per window)."""
     m = soak_model(store)
     opts = _core.RunOptions()
     opts.duration = to_ns("3650d", "duration")
     opts.max_events = int(events)
     opts.seed = seed
-    opts.window = to_ns("10m", "window")
+    opts.window = to_ns(window, "window")
     opts.faults = [f._spec() for f in FAULTS]
     samples = [(0, 0, rss_bytes())]
 
@@ -94,6 +94,7 @@ def main() -> None:
     p.add_argument("--events", type=float, default=1e9)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--store", action="store_true", help="orders-db as a replicated store")
+    p.add_argument("--window", default="10m", help="time-series window (default 10m)")
     p.add_argument("--every", type=int, default=400, help="print every Nth sample (2^18 events each)")
     args = p.parse_args()
     started = time.perf_counter()
@@ -106,7 +107,7 @@ def main() -> None:
             print(f"{s[0]:>14,} events  sim {s[1] / 1e9:10.1f} s  RSS {s[2] / 2**20:8.1f} MiB  "
                   f"wall {time.perf_counter() - started:7.0f} s", flush=True)
 
-    samples = soak(int(args.events), args.seed, show, args.store)
+    samples = soak(int(args.events), args.seed, show, args.store, args.window)
     wall = time.perf_counter() - started
     at30, at100 = rss_at(samples, 0.3), samples[-1][2]
     print(f"events {samples[-1][0]:,} in {wall:.0f} s ({samples[-1][0] / wall / 1e6:.2f} M events/s), "

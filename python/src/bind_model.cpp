@@ -236,15 +236,18 @@ void bind_model(py::module_& m) {
         bool interrupted = false;
         if (!progress.is_none()) {
           // Called every 2^18 events and once at the end: takes the GIL, reports, and lets
-          // Ctrl-C end the run early with the figures so far.
-          cb = [progress, &interrupted](const Progress& p) {
+          // Ctrl-C end the run early with the figures so far. It holds a borrowed handle:
+          // the std::function is copied and destroyed without the GIL (a py::object copy
+          // would touch the reference count unlocked), and `progress` outlives the run.
+          const py::handle callback = progress;
+          cb = [callback, &interrupted](const Progress& p) {
             py::gil_scoped_acquire gil;
             if (PyErr_CheckSignals() != 0) {
               PyErr_Clear();
               interrupted = true;
               return false;
             }
-            return progress(p.now, p.until, p.events).cast<bool>();
+            return callback(p.now, p.until, p.events).cast<bool>();
           };
         }
         RunResult result;

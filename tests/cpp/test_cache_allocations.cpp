@@ -15,6 +15,18 @@ namespace {
 std::atomic<std::uint64_t> g_allocations{0};
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under ASan the sanitizer's own operator new must stay in place (a replacement
+// that frees with free() trips its alloc-dealloc-mismatch check on allocations
+// made before the replacement is reached), so count through its allocation hook.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
+                                                         void (*free_hook)(const volatile void*));
+namespace {
+void count_allocation(const volatile void*, std::size_t) { g_allocations.fetch_add(1, std::memory_order_relaxed); }
+void ignore_free(const volatile void*) {}
+[[maybe_unused]] const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(count_allocation, ignore_free);
+}  // namespace
+#else
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -22,6 +34,7 @@ void* operator new(std::size_t size) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using namespace archsim;
 
