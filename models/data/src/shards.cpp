@@ -97,16 +97,7 @@ void Shards::handle(const Event& event) {
     return;
   }
   // kReplyEvent: relay the child's outcome to our caller.
-  const Request& c = world_.requests[slot];
-  const std::uint32_t parent = c.parent;
-  const bool current = world_.requests[parent].id == c.parent_id;
-  const ReplyOutcome outcome = ReplyOutcome::of(c);
-  world_.requests.release(slot);
-  if (!current) return;
-  Request& p = world_.requests[parent];
-  outcome.copy_to(p);
-  world_.signals.finished(*this, p.instance, p, world_.sim.now());
-  world_.reply(*this, parent);
+  world_.relay_reply(*this, slot);
 }
 
 }  // namespace archsim

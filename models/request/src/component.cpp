@@ -70,4 +70,17 @@ void World::root_completed() {
   if (++roots_completed >= root_limit) sim.stop();
 }
 
+void World::relay_reply(Component& from, std::uint32_t child) {
+  const Request& c = requests[child];
+  const std::uint32_t parent = c.parent;
+  const bool current = requests[parent].id == c.parent_id;
+  const ReplyOutcome outcome = ReplyOutcome::of(c);
+  requests.release(child);
+  if (!current) return;
+  Request& p = requests[parent];
+  outcome.copy_to(p);
+  signals.finished(from, p.instance, p, sim.now());
+  reply(from, parent);
+}
+
 }  // namespace archsim

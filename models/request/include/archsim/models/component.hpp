@@ -51,6 +51,9 @@ struct World {
   // arrival (a rejection), when the caller may still be inside its send(); it
   // then always goes through the queue.
   void reply(Component& from, std::uint32_t slot, bool during_arrival = false);
+  // A relay (balancer, shard router) got `child`'s reply: frees it and, unless the parent
+  // has moved on, hands the whole outcome to the parent and replies to its caller.
+  void relay_reply(Component& from, std::uint32_t child);
   void deliver_now(Component& to, std::uint32_t kind, std::uint32_t slot);
   // Starts a child of `parent_slot` for the given op; returns its slot.
   std::uint32_t make_child(std::uint32_t parent_slot, std::uint16_t op);
