@@ -27,43 +27,45 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * PAGE
 
 
-def soak_model(store: bool = False) -> sim.Model:
-    """Clients (open and closed), a balancer, a service with a parallel fan-out, retries and
-    timeouts, a cache and shards; with ``store``, orders-db is a replicated store (quorum)
-    instead of a service. The consistency checker that every store brings keeps each
-    committed version and a session state per (client, tenant, user, key) read, so its
-    memory grows with the run today (docs/performance.md): the flat-memory check runs
-    without it."""
+def soak_model() -> sim.Model:
+    """Every component kind: clients (open and closed), a balancer, a service with a parallel
+    fan-out, retries and timeouts, a cache, shards, a replicated store (quorum writes) and a
+    broker whose two consumer groups call services (one idempotent, one with streaming state
+    and checkpoints, one with redelivery and a dead-letter queue)."""
     m = sim.Model("soak")
-    if store:
-        orders = m.store("orders-db", replicas=3, write_quorum=2, read_quorum=1, replication_delay=sim.Exp("2ms"),
-                         service_time=sim.Exp("100us"), workers=8)
-    else:
-        orders = m.service("orders-db", instances=3, workers=8, service_time=sim.Exp("100us"))
+    orders = m.store("orders-db", replicas=3, write_quorum=2, read_quorum=1, replication_delay=sim.Exp("2ms"),
+                     service_time=sim.Exp("100us"), workers=8)
     catalog_db = m.service("catalog-db", instances=2, workers=8, service_time=sim.Exp("500us"))
     cache = m.cache("catalog-cache", backend=catalog_db, capacity=20_000, ttl="5s", ttl_jitter=0.1)
     users_db = m.service("users-db", instances=4, workers=4, queue_limit=200, service_time=sim.Exp("200us"))
     users = m.shards("users", backend=users_db, routing="consistent", vnodes=50)
+    billing = m.service("billing", instances=2, workers=8, service_time=sim.Exp("500us"))
+    events = m.broker("order-events", partitions=8, capacity=10_000, overflow="drop", groups=[
+        sim.ConsumerGroup("billing", consumers=16, ordering="none", subscriber=billing, max_deliveries=3,
+                          failure_probability=0.01, visibility_timeout="500ms"),
+        sim.ConsumerGroup("analytics", consumers=4, processing_time=sim.Exp("200us"),
+                          checkpoint_interval="1s", state_window="10s", idempotent=False)])
     api = m.service("api", instances=4, workers=32, service_time=sim.Exp("100us"),
                     calls=[sim.Parallel([sim.Call(cache, timeout="100ms", retry=sim.Retry(attempts=2)),
                                          sim.Call(users, timeout="100ms")]),
-                           sim.Call(orders, timeout="200ms")])
+                           sim.Call(orders, timeout="200ms"),
+                           sim.Publish(events, ack=False)])
     edge = m.balancer("edge", target=api, strategy="p2c")
-    m.client("web", target=edge, workload=sim.Open(rate=5_000), keys=sim.Zipf(10_000, 0.9),
+    m.client("web", target=edge, workload=sim.Open(rate=5_000), keys=sim.Zipf(1_000, 0.9),
              mix={"read": 0.9, "write": 0.1})
     m.client("batch", target=api, workload=sim.Closed(users=20, think=sim.Exp("10ms")), keys=sim.UniformKeys(10**8))
     return m
 
 
-# A crash of one API instance now and then: the fault paths run all along.
-FAULTS = [sim.RandomCrashes("api", mttf="2m", mttr="5s")]
+# A crash of an API instance or a consumer now and then: the fault and replay paths run all along.
+FAULTS = [sim.RandomCrashes("api", mttf="2m", mttr="5s"), sim.RandomCrashes("order-events", mttf="1m", mttr="1s")]
 
 
-def soak(events: int, seed: int = 1, on_sample=None, store: bool = False, window: str = "10m") -> list[tuple[int, int, int]]:
+def soak(events: int, seed: int = 1, on_sample=None, window: str = "10m") -> list[tuple[int, int, int]]:
     """Runs soak_model for ``events`` events; returns samples (events, simulated ns, RSS bytes),
     one every 2^18 events. Time series use ``window``-wide windows: their memory grows with
     the number of windows (by design, one point per window)."""
-    m = soak_model(store)
+    m = soak_model()
     opts = _core.RunOptions()
     opts.duration = to_ns("3650d", "duration")
     opts.max_events = int(events)
@@ -93,7 +95,6 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--events", type=float, default=1e9)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--store", action="store_true", help="orders-db as a replicated store")
     p.add_argument("--window", default="10m", help="time-series window (default 10m)")
     p.add_argument("--every", type=int, default=400, help="print every Nth sample (2^18 events each)")
     args = p.parse_args()
@@ -107,7 +108,7 @@ def main() -> None:
             print(f"{s[0]:>14,} events  sim {s[1] / 1e9:10.1f} s  RSS {s[2] / 2**20:8.1f} MiB  "
                   f"wall {time.perf_counter() - started:7.0f} s", flush=True)
 
-    samples = soak(int(args.events), args.seed, show, args.store, args.window)
+    samples = soak(int(args.events), args.seed, show, args.window)
     wall = time.perf_counter() - started
     at30, at100 = rss_at(samples, 0.3), samples[-1][2]
     print(f"events {samples[-1][0]:,} in {wall:.0f} s ({samples[-1][0] / wall / 1e6:.2f} M events/s), "

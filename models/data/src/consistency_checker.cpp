@@ -47,12 +47,24 @@ void ConsistencyChecker::on_committed(const Component& store, const Request& w, 
   const auto at = std::upper_bound(versions.begin(), versions.end(), w.version,
                                    [](std::uint64_t v, const Commit& c) { return v < c.version; });
   versions.insert(at, {w.version, now});
+  forget_before(versions, now - kHistoryHorizon);
   if (now >= warmup_) ++results_[readers_[reader_of_[store.index()]].result].committed_writes;
   SessionState& s = sessions_[session_of(store.index(), w)];
   if (w.version > s.written) {
     s.written = w.version;
     s.written_at = now;
   }
+}
+
+void ConsistencyChecker::forget_before(std::vector<Commit>& versions, SimTime cut) {
+  // Tried at sizes 2, 4, 8, ... and done only when at least half can go,
+  // so each commit costs O(1) amortised and the vector stays within twice
+  // the commits of the last horizon.
+  const std::size_t n = versions.size();
+  if (n < 2 || (n & (n - 1)) != 0) return;
+  std::size_t drop = 0;  // keep the newest commit before the cut: later reads had to see it
+  while (drop + 1 < n && versions[drop + 1].at < cut) ++drop;
+  if (2 * drop >= n) versions.erase(versions.begin(), versions.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
 void ConsistencyChecker::on_write_lost(const Component& store, std::uint64_t key, std::uint64_t version, SimTime) {
@@ -106,7 +118,15 @@ bool ConsistencyChecker::judge(std::uint32_t store, std::size_t result, const Re
     out.staleness_time.record(t - first_newer);
     out.staleness_versions.record(static_cast<std::int64_t>(newer));
   }
-  SessionState& s = sessions_[session_of(store, r)];
+  // A session that never wrote or read a version of this key has nothing to
+  // violate, and a read of version 0 (never written) teaches it nothing: no
+  // entry, so reads spread over a huge key space do not grow the map.
+  const SessionKey session = session_of(store, r);
+  if (r.version == 0) {
+    const auto known = sessions_.find(session);
+    if (known == sessions_.end()) return stale;
+  }
+  SessionState& s = sessions_[session];
   if (s.written > r.version && s.written_at < t) ++out.ryw_violations;
   if (s.max_read > r.version) ++out.monotonic_violations;
   s.max_read = std::max(s.max_read, r.version);

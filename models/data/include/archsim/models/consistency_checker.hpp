@@ -8,6 +8,13 @@
 // A read is stale when it returns a version older than the newest version of
 // its key committed strictly before the read arrived (writes committing while
 // the read is under way are concurrent with it, so either answer is right).
+//
+// Memory stays bounded on long runs: per key, commits older than
+// kHistoryHorizon are forgotten except the newest of them. A read returning a
+// version older than that is still judged stale exactly; its staleness (time
+// and versions) is then measured back to the oldest commit remembered, a lower
+// bound. Reads that take longer than the horizon from arrival to reply would
+// be judged against a shortened history; at 60 s that is no model's normal case.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -79,6 +86,9 @@ class ConsistencyChecker final : public Observer {
     std::uint32_t store = 0;  // component index of the store
     std::size_t result = 0;   // index into results_
   };
+  static constexpr SimTime kHistoryHorizon = 60'000'000'000;  // 60 s
+  // Drops a key's commits older than `cut`, but the newest of them, once they are half of its history.
+  static void forget_before(std::vector<Commit>& versions, SimTime cut);
   // Judges one read reply; true when it is stale.
   bool judge(std::uint32_t store, std::size_t result, const Request& r);
   SessionKey session_of(std::uint32_t store, const Request& r) const {
