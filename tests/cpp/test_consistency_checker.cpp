@@ -163,3 +163,34 @@ TEST_CASE("ConsistencyChecker: reads before the warm-up ends are not judged; a c
   Fixture g;
   CHECK_THROWS_WITH(g.checker->watch_cache(0, 1), Catch::Contains("'cache' is not a store"));
 }
+
+TEST_CASE("ConsistencyChecker: commits older than its 60 s horizon are forgotten but the newest of them",
+          "[data][quick]") {
+  constexpr SimTime kSecond = 1'000'000'000;
+  Fixture f;
+  // One commit a second for 200 s: the first 140 are past the horizon at the end.
+  for (std::uint64_t v = 1; v <= 200; ++v) f.commit(7, v, static_cast<SimTime>(v) * kSecond);
+  const SimTime now = 200 * kSecond + 1;
+  f.read(f.db, 7, 200, now);  // fresh
+  f.read(f.db, 7, 190, now);  // within the horizon: exact, 10 versions and 9 s behind
+  f.read(f.db, 7, 1, now);    // long forgotten: still stale, its staleness a lower bound
+  const ConsistencyResult db = f.checker->collect()[0];
+  CHECK(db.reads == 3);
+  CHECK(db.stale_reads == 2);
+  CHECK(db.staleness_versions.min() == 10);
+  CHECK(db.staleness_time.min() == now - 191 * kSecond);
+  // The stale read of version 1 counts at least the 60 s of history kept, not all 199 versions.
+  CHECK(db.staleness_versions.max() >= 60);
+  CHECK(db.staleness_versions.max() < 199);
+  CHECK(db.staleness_time.max() >= 60 * kSecond);
+}
+
+TEST_CASE("ConsistencyChecker: a session that reads a never-written key keeps no state", "[data][quick]") {
+  Fixture f;
+  for (std::uint64_t key = 0; key < 1000; ++key) f.read(f.db, key, 0, 10);  // none is stale or a violation
+  f.commit(5, 1, 20, /*client=*/3);
+  f.read(f.db, 5, 0, 30, /*client=*/3);  // but a session that wrote the key does get checked
+  const ConsistencyResult db = f.checker->collect()[0];
+  CHECK(db.stale_reads == 1);
+  CHECK(db.ryw_violations == 1);
+}
