@@ -209,7 +209,7 @@ class Model:
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
                 zones=None, lifo_above: int | None = None,
-                backpressure: Backpressure | None = None) -> ComponentRef:
+                backpressure: Backpressure | None = None, quotas: Mapping | None = None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -225,6 +225,8 @@ class Model:
         lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
         a free worker serves the newest first (0: always LIFO; None: FIFO).
         backpressure: a ``Backpressure``; callers hold their attempts while its queue is long.
+        quotas: per-tenant limits, ``{tenant: Quota(rate=, burst=, max_in_flight=)}``; a
+        tenant's arrival beyond its quota fails with "rejected" (see docs/guide/multi-tenancy.md).
 
         Example::
 
@@ -274,6 +276,10 @@ class Model:
             step.calls = [self._call_spec(c) for c in group]
             steps.append(step)
         s.steps = steps
+        if quotas is not None:
+            from .tenancy import quota_specs
+
+            s.quotas = quota_specs(f"service {name!r}", quotas)
         s.placement = _placement(f"service {name!r}", hosts, zones)
         ref = self._register(name, "service")
         self._order.append(("service", len(self._services)))
@@ -335,12 +341,16 @@ class Model:
     @_recorded
     def client(self, name: str, *, target, workload=None, keys: KeyChooser | None = None,
                mix: Mapping[str, float] | None = None, deadline=None, tenants: int = 1,
-               strategy: str = "round_robin", hosts=None, zones=None) -> ComponentRef:
+               strategy: str = "round_robin", hosts=None, zones=None, tenant: str | None = None) -> ComponentRef:
         """A workload source sending to ``target``.
 
         workload: ``Open(rate=...)`` (default rate 1/s) or ``Closed(users=..., think=...)``.
         keys: a key chooser (default UniformKeys(1000)); mix: ``{op: weight}`` (default all
         "read"); deadline: a reply later than this counts as a timeout.
+        tenant: the named tenant whose workload this client is; every request is that
+        tenant's, its keys are in the tenant's own key space, and ``res.tenants()`` reports
+        it (see docs/guide/multi-tenancy.md). tenants: instead, spread requests uniformly
+        over this many anonymous tenants (per-tenant rate limits only).
 
         Example::
 
@@ -373,6 +383,13 @@ class Model:
         if deadline is not None:
             c.deadline = to_ns(deadline, f"client {name!r}: deadline")
         c.tenants = _count(tenants, f"client {name!r}: tenants", high=1_000_000)
+        if tenant is not None:
+            if not isinstance(tenant, str) or not tenant:
+                raise ValueError(f"client {name!r}: tenant must be a non-empty name, got {tenant!r}")
+            if c.tenants > 1:
+                raise ValueError(f"client {name!r}: give tenant (one named tenant) or tenants (anonymous "
+                                 f"tenants), not both")
+            c.tenant = tenant
         c.placement = _placement(f"client {name!r}", hosts, zones)
         ref = self._register(name, "client")
         self._order.append(("client", len(self._clients)))
@@ -484,7 +501,7 @@ class Model:
     @_recorded
     def shards(self, name: str, *, backend, shards: int | None = None, routing: str = "consistent",
                vnodes: int = 100, key_space: int | None = None, changes: Sequence = (), instances: int = 1,
-               hosts=None, zones=None) -> ComponentRef:
+               hosts=None, zones=None, tenant_shards: int | None = None) -> ComponentRef:
         """A shard router: each request goes to the ``backend`` instance that holds its key's shard.
 
         The backend's instances are the shards (a service, a cache, ...); ``shards`` of them
@@ -493,6 +510,9 @@ class Model:
         needs key_space) or "consistent" (a hash ring with ``vnodes`` points per shard, so adding
         or removing one of N shards moves about 1/N of the keys). changes: ``AddShard`` and
         ``RemoveShard`` at given times. Results: per-shard load and imbalance (max/mean).
+        tenant_shards: tenant-aware partitioning; each tenant's keys go to its own block of
+        this many shards (tenants in declaration order take consecutive blocks), by key hash
+        within the block (see docs/guide/multi-tenancy.md).
 
         Example::
 
@@ -519,6 +539,8 @@ class Model:
             specs.append(ch._spec())
         s.changes = specs
         s.instances = _count(instances, f"{where}: instances")
+        if tenant_shards is not None:
+            s.tenant_shards = _count(tenant_shards, f"{where}: tenant_shards")
         s.placement = _placement(where, hosts, zones)
         ref = self._register(name, "shards")
         self._order.append(("shards", len(self._shards)))

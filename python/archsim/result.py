@@ -114,15 +114,21 @@ class Result:
             row.update(_data_figures(comp))
         return row
 
-    def summary(self, by_op: bool = False) -> pd.DataFrame:
+    def summary(self, by_op: bool = False, by: str | None = None) -> pd.DataFrame:
         """One row per component (and per operation if ``by_op``): throughput, latency
         percentiles (s), errors by kind, availability, utilisation, queue length, Little's law.
+        ``by="tenant"``: one row per tenant instead (``tenants()``).
 
         Example::
 
             res.summary()[["component", "throughput", "p99", "availability"]]
             res.summary(by_op=True)
+            res.summary(by="tenant")
         """
+        if by is not None:
+            if by != "tenant":
+                raise ValueError(f"summary: by must be 'tenant' (or None: by component), got {by!r}")
+            return self.tenants()
         rows = []
         for comp in self._raw.components:
             ops = [o for o in comp.ops if o.arrivals or o.finished_all]
@@ -555,6 +561,10 @@ class Result:
                    for c in self._raw.components if c.broker is not None}
         if brokers:  # one record per consumer group (Result.broker)
             out["brokers"] = brokers
+        if len(self._raw.tenants):  # models with named tenants: one record per tenant
+            from .tenancy import tenant_records
+
+            out["tenants"] = tenant_records(self.tenants())
         return out
 
     def to_json(self, path=None, indent: int = 2) -> str:
@@ -593,9 +603,10 @@ class Result:
                          f"{_ms(r['p50']):>10}{_ms(r['p99']):>10}{_ms(r['p999']):>10}{int(r['errors']):>9}"
                          f"{_pct(r['availability']):>9}{util:>7}")
         from .broker import broker_report
+        from .tenancy import tenant_report
 
         return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency)
-                         + broker_report(self._raw.components))
+                         + broker_report(self._raw.components) + tenant_report(self.tenants(), _ms, _pct))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):
@@ -633,6 +644,32 @@ class Result:
         from .consistency import visibility
 
         return visibility(self._consistency_record(name), bins)
+
+    # -- tenants (archsim.tenancy) ---------------------------------------------
+    def tenants(self) -> pd.DataFrame:
+        """One row per named tenant: client requests (arrivals, completed, errors and
+        errors by kind), ``refused`` (its requests services turned away: rate limits,
+        quotas, full queues, shedding), throughput, availability and latency percentiles
+        in seconds. Empty for a model without named tenants.
+
+        Example::
+
+            res.tenants().set_index("tenant")[["throughput", "p99", "refused"]]
+        """
+        from .tenancy import tenant_frame
+
+        return tenant_frame(self._raw, self.measured_seconds)
+
+    def tenant_latency(self, name: str) -> LatencyHistogram:
+        """Latency histogram (seconds) of tenant ``name``'s successful client requests.
+
+        Example::
+
+            res.tenant_latency("acme").percentile(99)
+        """
+        from .tenancy import tenant_latency
+
+        return tenant_latency(self._raw, name)
 
     def __repr__(self) -> str:
         return f"<Result {self.model} seed={self.seed} fingerprint={self.fingerprint()}>"

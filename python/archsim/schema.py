@@ -33,6 +33,7 @@ from .model import ComponentRef, Link
 from .backpressure import Backpressure
 from .broker import ORDERINGS, OVERFLOWS, ConsumerGroup
 from .rate_limit import RateLimit
+from .tenancy import Quota
 from .slo import SLO
 from .shard_changes import AddShard, RemoveShard
 from .workload import Burst, Closed, Open
@@ -699,6 +700,15 @@ BACKPRESSURE = TypeDesc("Backpressure", "From `high` waiting requests until down
                         build=Backpressure, cls=Backpressure, read=_attrs(high="high", low="low"))
 
 
+QUOTA = TypeDesc("Quota", "One tenant's limits at a service: a token bucket (`rate`, `burst`) and a cap on its "
+                          "requests in the service at once; give rate, max_in_flight or both.",
+                 [Param("rate", RATE, "requests per second (0: no rate limit)", 0.0, "1/s"),
+                  Param("burst", Number(1, 1e10), "bucket size", 1.0),
+                  Param("max_in_flight", Optional(Int(1, 2**31), "no cap"),
+                        "the tenant's requests waiting or in service at once", None)],
+                 build=Quota, cls=Quota, read=_attrs(rate="rate", burst="burst", max_in_flight="max_in_flight"))
+
+
 def _distribution_variant(cx, node) -> bool:
     """{Exp: ...} is a distribution; {read: ..., write: ...} a per-operation mapping. A one-key
     mapping whose key is capitalised or looks like a distribution's name is read as a
@@ -748,6 +758,8 @@ component(TypeDesc("service", "Instances x workers, a FIFO queue per instance; a
           "callers hold their attempts while an instance's queue is long", None),
     Param("lifo_above", Optional(Int(0, 2**62), "always FIFO"),
           "serve the newest first while more than this many requests wait (adaptive LIFO)", None),
+    Param("quotas", Optional(MapOf("tenant", Record(QUOTA)), "none"),
+          "per-tenant limits: tenant -> {rate, burst, max_in_flight}", None),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on (round robin)", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
 ]))
@@ -764,7 +776,9 @@ component(TypeDesc("client", "A workload source sending requests to `target`.", 
     Param("keys", KEYS, "which key each request touches", dist.UniformKeys(1000)),
     Param("mix", MapOf("operation", NONNEG), "operation -> weight", {"read": 1.0}),
     Param("deadline", Optional(SECONDS, "none"), "a later reply counts as a timeout", None, "s"),
-    Param("tenants", Int(1, 1_000_000), "tenants requests are spread over (rate limits per tenant)", 1),
+    Param("tenants", Int(1, 1_000_000), "anonymous tenants requests are spread over (rate limits per tenant)", 1),
+    Param("tenant", Optional(Str(), "none"), "the named tenant whose workload this is (own key space, "
+                                             "per-tenant results)", None),
     Param("strategy", Enum(STRATEGIES), "instance choice when the target is a service", "round_robin"),
     Param("hosts", PLACEMENT_HOSTS, "host to place the client on", None),
     Param("zones", PLACEMENT_ZONES, "zone to place the client in", None),
@@ -814,6 +828,8 @@ component(TypeDesc("shards", "A shard router: each request goes to the `backend`
     Param("vnodes", Int(1, 10_000), "ring points per shard (consistent)", 100),
     Param("key_space", Optional(Int(1, 2**63), "none"), "keys range routing splits", None),
     Param("changes", ListOf(SHARD_CHANGE), "shards added or removed during the run", []),
+    Param("tenant_shards", Optional(COUNT, "route by key only"),
+          "tenant-aware: each tenant's keys on its own block of this many shards", None),
     Param("instances", COUNT, "instances", 1),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),

@@ -41,6 +41,7 @@ void bind_data(py::module_& m) {
       .def_readwrite("vnodes", &ShardsSpec::vnodes)
       .def_readwrite("key_space", &ShardsSpec::key_space)
       .def_readwrite("changes", &ShardsSpec::changes)
+      .def_readwrite("tenant_shards", &ShardsSpec::tenant_shards)
       .def_readwrite("placement", &ShardsSpec::placement);
 
   py::class_<CacheResult>(m, "CacheResult")

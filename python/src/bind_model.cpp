@@ -84,6 +84,7 @@ void bind_model(py::module_& m) {
       .def_readwrite("mix", &ClientSpec::mix)
       .def_readwrite("deadline", &ClientSpec::deadline)
       .def_readwrite("tenants", &ClientSpec::tenants)
+      .def_readwrite("tenant", &ClientSpec::tenant)
       .def_readwrite("placement", &ClientSpec::placement);
   py::class_<NetworkSpec::Zone>(m, "ZoneSpec")
       .def(py::init([](std::string n, std::string r) { return NetworkSpec::Zone{std::move(n), std::move(r)}; }));

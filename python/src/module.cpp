@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_trace(m);
   archsim::python::bind_architecture(m);
   archsim::python::bind_store(m);
+  archsim::python::bind_tenancy(m);
 }

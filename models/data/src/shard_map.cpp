@@ -54,4 +54,11 @@ std::uint32_t ShardMap::shard_of(std::uint64_t key) const {
   return shards_.front();
 }
 
+std::uint32_t ShardMap::tenant_shard_of(std::uint32_t tenant, std::uint64_t key, std::uint32_t per_tenant) const {
+  const auto n = static_cast<std::uint64_t>(shards_.size());
+  const std::uint64_t k = std::min<std::uint64_t>(per_tenant, n);
+  const std::uint64_t first = static_cast<std::uint64_t>(tenant) * k % n;
+  return shards_[(first + key_hash(key) % k) % n];
+}
+
 }  // namespace archsim

@@ -50,6 +50,12 @@ void Shards::connect() {
       active.erase(std::find(active.begin(), active.end(), c.shard));
     }
   }
+  if (config_.tenant_shards > n)
+    throw std::invalid_argument(fmt::format("{}: tenant_shards ({}) must be <= the shards ({})", where,
+                                            config_.tenant_shards, n));
+  if (config_.tenant_shards > 0 && !sorted.empty())
+    throw std::invalid_argument(where + ": tenant_shards places tenants on fixed blocks of shards; it cannot be "
+                                        "combined with shard changes");
   config_.changes = std::move(sorted);
   active.clear();
   for (std::uint32_t s = 0; s < n; ++s) active.push_back(s);
@@ -90,7 +96,8 @@ void Shards::handle(const Event& event) {
     r.arrived = world_.sim.now();
     const std::uint32_t self = r.instance;
     world_.signals.arrived(*this, self, r, r.arrived);
-    const std::uint32_t shard = map_.shard_of(r.key);
+    const std::uint32_t shard =
+        config_.tenant_shards > 0 ? map_.tenant_shard_of(r.tenant, r.key, config_.tenant_shards) : map_.shard_of(r.key);
     world_.signals.routed(*this, shard, r, r.arrived);
     const std::uint32_t child = world_.make_child(slot, r.op);
     world_.send(*this, self, child, *backend_, shard);

@@ -133,6 +133,14 @@ std::string fingerprint(const RunResult& r) {
       h.add(n);
     for (const Histogram* hist : {&c.staleness_time, &c.staleness_versions, &c.read_age, &c.stale_read_age}) h.add(*hist);
   }
+  for (const auto& t : r.tenants) {  // empty for a single-tenant model: older fingerprints stand
+    h.add(t.name);
+    h.add(t.arrivals);
+    h.add(t.completed);
+    for (auto e : t.errors) h.add(e);
+    h.add(t.latency);
+    h.add(t.refused);
+  }
   return fmt::format("{:016x}", h.h);
 }
 

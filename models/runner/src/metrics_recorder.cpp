@@ -55,12 +55,32 @@ OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
   return ops[op];
 }
 
+void MetricsRecorder::track_tenants(std::vector<std::string> names) {
+  tenants_.resize(names.size());
+  for (std::size_t t = 0; t < names.size(); ++t) tenants_[t].name = std::move(names[t]);
+}
+
 void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
   InstanceLevels& inst = data_[c.index()].instances[i];
   inst.in_flight.add(now, 1);
   if (r.arrived < warmup_) return;
   inst.measured_in_flight.add(now, 1);
   ++op(c.index(), r.op).arrivals;
+  if (r.tenant < tenants_.size() && c.kind() == "client") ++tenants_[r.tenant].arrivals;
+}
+
+void MetricsRecorder::record_tenant(const Component& c, const Request& r, SimTime now) {
+  TenantResult& t = tenants_[r.tenant];
+  if (c.kind() != "client") {  // a hop inside the architecture: count what services turned away
+    if (r.error == ErrorKind::kRejected && c.kind() == "service") ++t.refused;
+    return;
+  }
+  if (r.error == ErrorKind::kNone) {
+    ++t.completed;
+    t.latency.record(now - r.arrived);
+  } else {
+    ++t.errors[static_cast<std::size_t>(r.error)];
+  }
 }
 
 void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
@@ -69,6 +89,7 @@ void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Req
   if (r.arrived < warmup_) return;
   inst.measured_in_flight.add(now, -1);
   ++inst.finished;
+  if (r.tenant < tenants_.size()) record_tenant(c, r, now);
   OpResult& o = op(c.index(), r.op);
   const SimTime latency = now - r.arrived;
   o.latency_sum_all += static_cast<double>(latency);

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -58,6 +59,76 @@ class Directory {
   std::map<std::string, std::uint32_t> index_;
   std::vector<std::string> names_, kinds_;
 };
+
+// Tenants by id: named tenants (a client's `tenant`) get ids 1, 2, ... in
+// declaration order and id 0 is every request of no named tenant. Anonymous
+// tenants (a client's `tenants = n`, ids 0 .. n-1 drawn per request) have no
+// names and no per-tenant results: their fingerprints predate tenancy.
+class Tenants {
+ public:
+  static constexpr const char* kNone = "(none)";
+  explicit Tenants(const ModelSpec& m) {
+    for (const auto& [kind, i] : m.order) {
+      if (kind != "client") continue;
+      const ClientSpec& c = m.clients.at(i);
+      if (c.tenant.empty()) {
+        untenanted_ = true;
+        continue;
+      }
+      if (c.tenant == kNone) fail(fmt::format("client '{}': tenant name '{}' is reserved", c.name, kNone));
+      if (std::find(names_.begin(), names_.end(), c.tenant) == names_.end()) names_.push_back(c.tenant);
+    }
+    if (names_.empty()) return;
+    for (const auto& c : m.clients)
+      if (c.tenants > 1)
+        fail(fmt::format("client '{}': tenants={} (anonymous tenants) cannot be mixed with named tenants ({}); give "
+                         "each client its own tenant instead", c.name, c.tenants, fmt::join(names_, ", ")));
+    names_.insert(names_.begin(), kNone);
+  }
+  // Tenant names by id for the per-tenant results; empty without named tenants.
+  const std::vector<std::string>& names() const { return names_; }
+  // Whether id 0 stands for requests of no named tenant that no client sends.
+  bool unused_none() const { return !names_.empty() && !untenanted_; }
+  std::uint32_t id(const std::string& name) const {
+    const auto it = std::find(names_.begin(), names_.end(), name);
+    return it == names_.end() ? 0 : static_cast<std::uint32_t>(it - names_.begin());
+  }
+  std::uint32_t resolve(const std::string& name, const std::string& where) const {
+    const std::vector<std::string> known(names_.begin() + (names_.empty() ? 0 : 1), names_.end());
+    const auto it = std::find(known.begin(), known.end(), name);
+    if (it == known.end())
+      fail(fmt::format("{}: '{}' is not a tenant of this model{}; tenants: {}", where, name, did_you_mean(name, known),
+                       known.empty() ? std::string("none (a client's tenant names one)")
+                                     : fmt::format("{}", fmt::join(known, ", "))));
+    return static_cast<std::uint32_t>(it - known.begin()) + 1;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  bool untenanted_ = false;
+};
+
+// A service's quota table, by tenant id.
+std::vector<TenantQuota> tenant_quotas(const ServiceSpec& s, const Tenants& tenants, const std::string& where) {
+  std::vector<TenantQuota> out;
+  std::vector<std::string> seen;
+  for (const TenantQuotaSpec& q : s.quotas) {
+    const std::string qw = where + " quotas";
+    const std::uint32_t t = tenants.resolve(q.tenant, qw);
+    if (std::find(seen.begin(), seen.end(), q.tenant) != seen.end())
+      fail(fmt::format("{}: tenant '{}' has two quotas", qw, q.tenant));
+    seen.push_back(q.tenant);
+    if (!(q.rate >= 0 && q.rate <= 1e10))
+      fail(fmt::format("{} of '{}': rate must be in [0, 1e10] per second, got {}", qw, q.tenant, q.rate));
+    if (!(q.burst >= 1 && q.burst <= 1e12))
+      fail(fmt::format("{} of '{}': burst must be in [1, 1e12], got {}", qw, q.tenant, q.burst));
+    if (q.rate == 0 && q.max_in_flight == 0)
+      fail(fmt::format("{} of '{}': a quota needs a rate or a max_in_flight", qw, q.tenant));
+    if (out.size() <= t) out.resize(t + 1);
+    out[t] = {q.rate, q.burst, q.max_in_flight};
+  }
+  return out;
+}
 
 class Operations {
  public:
@@ -159,7 +230,7 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
 }
 
 // A service's config from its spec; the targets of its calls are appended to `calls`.
-ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, Operations& ops,
+ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, const Tenants& tenants, Operations& ops,
                              std::vector<std::uint32_t>& calls) {
   const std::string where = "service '" + s.name + "'";
   if (s.workers == 0) fail(where + ": workers must be >= 1");
@@ -181,6 +252,7 @@ ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, Operati
   if (s.backpressure_high >= 0 && !(s.backpressure_low >= 0 && s.backpressure_low < s.backpressure_high))
     fail(fmt::format("{}: backpressure low must be in [0, high), got low {} for high {}", where,
                      s.backpressure_low, s.backpressure_high));
+  cfg.tenant_quotas = tenant_quotas(s, tenants, where);
   cfg.backpressure_high = s.backpressure_high;
   cfg.backpressure_low = s.backpressure_low;
   cfg.service_time = s.service_time;
@@ -270,6 +342,7 @@ ShardsConfig shards_config(const ShardsSpec& sh, const Directory& dir) {
   cfg.key_space = sh.key_space;
   cfg.shards = sh.shards;
   cfg.changes = sh.changes;
+  cfg.tenant_shards = sh.tenant_shards;
   return cfg;
 }
 
@@ -379,6 +452,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   world.root_limit = options.until_requests;
   Operations ops;
   const Directory dir(model);
+  const Tenants tenants(model);
 
   std::vector<std::unique_ptr<Component>> components;
   std::vector<std::vector<std::uint32_t>> calls(dir.names().size());
@@ -388,7 +462,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     const auto self = static_cast<std::uint32_t>(components.size());
     if (kind == "service") {
       const ServiceSpec& s = model.services[i];
-      ServiceConfig cfg = service_config(s, dir, ops, calls[self]);
+      ServiceConfig cfg = service_config(s, dir, tenants, ops, calls[self]);
       components.push_back(std::make_unique<Service>(
           world, s.name, place_instances(network, s.name, "service '" + s.name + "'", s.instances, s.placement),
           std::move(cfg)));
@@ -436,6 +510,12 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
       }
       cfg.deadline = c.deadline;
       cfg.tenants = c.tenants;
+      if (!c.tenant.empty()) {
+        cfg.tenant = tenants.id(c.tenant);
+        if (c.keys.size() > (std::uint64_t{1} << kTenantKeyBits))
+          fail(fmt::format("{}: a tenant's keys must number at most 2^{} (its id is folded in above them), got {}",
+                           where, kTenantKeyBits, c.keys.size()));
+      }
       cfg.target = dir.resolve(c.target, where);
       cfg.strategy = strategy_for(c.strategy, where + " strategy");
       if (c.closed && c.users == 0) fail(where + ": a closed workload needs users >= 1");
@@ -458,6 +538,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   }
   for (auto& c : components) c->connect();
   MetricsRecorder recorder(world, options.warmup, options.window);
+  recorder.track_tenants(tenants.names());
   world.signals.subscribe(&recorder);
   std::unique_ptr<TraceRecorder> tracer;
   if (options.trace_sample != 0) {
@@ -509,6 +590,8 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   if (tracer) result.trace = tracer->collect(sim.now());
   result.operations = world.operations;
   result.consistency = checker.collect();
+  result.tenants = recorder.collect_tenants();
+  if (tenants.unused_none()) result.tenants.erase(result.tenants.begin());
   return result;
 }
 

@@ -8,6 +8,7 @@ namespace archsim {
 Service::Service(World& world, std::string name, std::vector<std::uint32_t> hosts, ServiceConfig config)
     : Component(world, std::move(name), "service", std::move(hosts)),
       config_(std::move(config)),
+      quotas_(config_.tenant_quotas),
       backoff_rng_(world.sim.stream(this->name() + "/backoff")) {
   for (std::uint32_t i = 0; i < instances(); ++i) {
     instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
@@ -94,7 +95,7 @@ void Service::arrive(std::uint32_t slot) {
   r.arrived = now;
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
-  if (!admit(r, now)) {
+  if (!admit(r, now) || !quotas_.admit(r.tenant, now)) {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
@@ -104,8 +105,10 @@ void Service::arrive(std::uint32_t slot) {
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
   } else if (inst.busy < config_.workers) {
+    quotas_.entered(r.tenant);
     start(slot);
   } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
+    quotas_.entered(r.tenant);
     inst.queue.push_back(slot);
     world_.signals.queue_length(*this, r.instance, inst.queue.size(), now);
     update_pressure(r.instance);
@@ -404,6 +407,7 @@ std::uint64_t Service::crash(std::uint32_t i) {
     Request& r = world_.requests[slot];
     r.error = ErrorKind::kUnavailable;
     r.step = kFinishedStep;  // pending work and late child replies are ignored
+    quotas_.left(r.tenant);
     world_.signals.finished(*this, i, r, now);
   }
   for (const std::uint32_t slot : failed) world_.reply(*this, slot, /*during_arrival=*/true);
@@ -437,6 +441,7 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   const SimTime now = world_.sim.now();
   r.error = error;
   r.step = kFinishedStep;  // later replies to this request are ignored
+  quotas_.left(r.tenant);
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
   Instance& inst = instances_[i];
@@ -471,6 +476,7 @@ void Service::start_next(std::uint32_t i) {
     Request& q = world_.requests[next];
     if (config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {
       q.error = ErrorKind::kRejected;  // waited too long: the caller has likely given up
+      quotas_.left(q.tenant);
       world_.signals.finished(*this, i, q, now);
       shed.push_back(next);
       continue;

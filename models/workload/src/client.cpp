@@ -68,7 +68,12 @@ void Client::issue(std::uint32_t user) {
     r.component = index();
     r.op = draw_op();
     r.key = config_.keys.sample(key_rng_);
-    r.tenant = config_.tenants > 1 ? static_cast<std::uint32_t>(tenant_rng_.below(config_.tenants)) : 0;
+    if (config_.tenant != 0) {
+      r.tenant = config_.tenant;
+      r.key = tenant_key(r.tenant, r.key);
+    } else {
+      r.tenant = config_.tenants > 1 ? static_cast<std::uint32_t>(tenant_rng_.below(config_.tenants)) : 0;
+    }
     r.user = user;
     r.start = r.arrived = now;
     r.deadline = config_.deadline == kTimeMax ? kTimeMax : now + config_.deadline;

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'TenantQuotaSpec', 'TenantResult', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -291,6 +291,12 @@ class ServiceSpec:
     def queue_limit(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def quotas(self) -> list[TenantQuotaSpec]:
+        ...
+    @quotas.setter
+    def quotas(self, arg0: collections.abc.Sequence[TenantQuotaSpec]) -> None:
+        ...
+    @property
     def rate_limit(self) -> float:
         ...
     @rate_limit.setter
@@ -349,6 +355,7 @@ class ClientSpec:
     placement: PlacementSpec
     strategy: str
     target: str
+    tenant: str
     think: Distribution
     def __init__(self) -> None:
         ...
@@ -749,6 +756,9 @@ class RunResult:
     def stop_reason(self) -> str:
         ...
     @property
+    def tenants(self) -> list[TenantResult]:
+        ...
+    @property
     def window_ns(self) -> int:
         ...
 class CacheSpec:
@@ -855,6 +865,12 @@ class ShardsSpec:
         ...
     @shards.setter
     def shards(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tenant_shards(self) -> int:
+        ...
+    @tenant_shards.setter
+    def tenant_shards(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def vnodes(self) -> int:
@@ -1198,6 +1214,47 @@ class ConsistencyResult:
         ...
     @property
     def store(self) -> str:
+        ...
+class TenantQuotaSpec:
+    tenant: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def burst(self) -> float:
+        ...
+    @burst.setter
+    def burst(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_in_flight(self) -> int:
+        ...
+    @max_in_flight.setter
+    def max_in_flight(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def rate(self) -> float:
+        ...
+    @rate.setter
+    def rate(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class TenantResult:
+    @property
+    def arrivals(self) -> int:
+        ...
+    @property
+    def completed(self) -> int:
+        ...
+    @property
+    def errors(self) -> dict:
+        ...
+    @property
+    def latency(self) -> Histogram:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def refused(self) -> int:
         ...
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...

@@ -25,6 +25,10 @@ class ShardMap {
   void set_shards(std::vector<std::uint32_t> shards);
   const std::vector<std::uint32_t>& shards() const { return shards_; }
   std::uint32_t shard_of(std::uint64_t key) const;
+  // Tenant-aware partitioning: tenant t owns `per_tenant` consecutive active
+  // shards starting at position (t * per_tenant) mod N (blocks in tenant order,
+  // wrapping when they run out); its key picks one of them by hash.
+  std::uint32_t tenant_shard_of(std::uint32_t tenant, std::uint64_t key, std::uint32_t per_tenant) const;
 
  private:
   Routing routing_;

@@ -24,6 +24,7 @@ struct ShardsConfig {
   std::uint64_t key_space = 0;  // range routing
   std::uint32_t shards = 0;     // active at start: backend instances 0 .. shards-1; 0 = all
   std::vector<ShardChange> changes;
+  std::uint32_t tenant_shards = 0;  // tenant-aware: each tenant's keys on this many shards; 0 = by key only
 };
 
 // Keys whose shard a change's moved fraction is measured over: 0 .. kMovedSampleKeys-1.

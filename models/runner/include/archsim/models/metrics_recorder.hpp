@@ -39,6 +39,10 @@ class MetricsRecorder final : public Observer, public EventHandler {
   // Moves the figures out; `now` closes the time averages.
   std::vector<ComponentResult> collect(SimTime now);
 
+  // Per-tenant figures, by tenant id (names[id]); none are kept without names.
+  void track_tenants(std::vector<std::string> names);
+  std::vector<TenantResult> collect_tenants() { return std::move(tenants_); }
+
  private:
   struct InstanceLevels {
     TimeAverage busy, queue, in_flight;
@@ -60,10 +64,12 @@ class MetricsRecorder final : public Observer, public EventHandler {
     return op < ops.size() ? ops[op] : grow_ops(component, op);
   }
   OpResult& grow_ops(std::uint32_t component, std::uint16_t op);
+  void record_tenant(const Component& c, const Request& r, SimTime now);
 
   const World& world_;
   SimTime warmup_, window_;
   std::vector<PerComponent> data_;
+  std::vector<TenantResult> tenants_;
 };
 
 }  // namespace archsim

@@ -48,6 +48,14 @@ struct StepSpec {
   std::uint32_t k = 0;          // quorum size
 };
 
+// One row of a service's quota table (models/service/tenant_quota.hpp), by tenant name.
+struct TenantQuotaSpec {
+  std::string tenant;
+  double rate = 0;                  // requests per second; 0 = none
+  double burst = 1;
+  std::uint32_t max_in_flight = 0;  // 0 = none
+};
+
 struct ServiceSpec {
   std::string name;
   std::uint32_t instances = 1, workers = 1;
@@ -63,6 +71,7 @@ struct ServiceSpec {
   std::int64_t lifo_above = -1;       // serve the newest first while more than this many wait; -1: FIFO
   std::int64_t backpressure_high = -1;  // an instance with this many waiting tells callers to hold; -1: never
   std::int64_t backpressure_low = -1;   // ... until its queue is down to this
+  std::vector<TenantQuotaSpec> quotas;  // per-tenant quotas
   PlacementSpec placement;
 };
 
@@ -82,6 +91,7 @@ struct ClientSpec {
   std::vector<std::pair<std::string, double>> mix{{"read", 1.0}};
   SimTime deadline = kTimeMax;
   std::uint32_t tenants = 1;
+  std::string tenant;  // a named tenant: every request is its, in its own key space; empty = none
   PlacementSpec placement;
 };
 
@@ -121,6 +131,7 @@ struct ShardsSpec {
   std::uint32_t vnodes = 100;
   std::uint64_t key_space = 0;
   std::vector<ShardChange> changes;
+  std::uint32_t tenant_shards = 0;  // tenant-aware partitioning: shards per tenant; 0 = by key only
   PlacementSpec placement;
 };
 

@@ -112,6 +112,17 @@ struct ComponentResult {
   std::optional<BrokerResult> broker;  // brokers only
 };
 
+// One tenant's figures after warm-up: its client requests (arrivals, outcomes,
+// latency of successes) and the requests of its that services refused
+// ("rejected" by a rate limit, a quota, a full queue or shedding).
+struct TenantResult {
+  std::string name;
+  std::uint64_t arrivals = 0, completed = 0;
+  std::array<std::uint64_t, kErrorKinds> errors{};  // by ErrorKind; [0] unused
+  Histogram latency;                                // successful client requests, ns
+  std::uint64_t refused = 0;
+};
+
 // One entry of the fault log: what fired, when, and what it affected.
 struct FaultRecord {
   std::string kind, target;      // target: one instance ("db[0]"), or "a | b" for a network fault
@@ -138,6 +149,7 @@ struct RunResult {
   std::vector<TraceSpan> trace;     // sampled request spans (RunOptions::trace_sample); not fingerprinted
   std::vector<std::string> operations;  // op index -> name, for the spans
   std::vector<ConsistencyResult> consistency;  // per store and per cache in front of one, in component order
+  std::vector<TenantResult> tenants;  // by tenant id; empty for a single-tenant model
 };
 
 // A stable 64-bit hash (hex) of every reported figure, in a fixed order.

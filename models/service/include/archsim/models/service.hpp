@@ -17,6 +17,7 @@
 #include "archsim/models/component.hpp"
 #include "archsim/models/instance_picker.hpp"
 #include "archsim/models/retry_policy.hpp"
+#include "archsim/models/tenant_quota.hpp"
 #include "archsim/models/token_bucket.hpp"
 
 namespace archsim {
@@ -56,6 +57,7 @@ struct ServiceConfig {
   // instance that is not pressing, or hold the attempt (and their worker)
   // until one stops. -1: never.
   std::int64_t backpressure_high = -1, backpressure_low = -1;
+  std::vector<TenantQuota> tenant_quotas;  // by tenant id; refused arrivals fail with "rejected"
 };
 
 // What faults did to one instance, for the fault log.
@@ -177,6 +179,7 @@ class Service final : public Component, public Crashable {
   std::vector<std::vector<std::uint32_t>> picker_of_;  // [step][call] -> index in pickers_
   std::vector<std::vector<Edge>> edges_;               // [step][call]
   std::vector<TokenBucket> buckets_;                   // one, or one per tenant (grown on demand)
+  TenantQuotas quotas_;
   Rng backoff_rng_;
   std::unordered_map<std::uint64_t, CallEffects> effects_;  // by call_id; looked up, never iterated
   std::vector<std::vector<Service*>> pressure_of_;  // [step][call] -> the callee if it has backpressure

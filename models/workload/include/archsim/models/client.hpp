@@ -17,6 +17,14 @@
 
 namespace archsim {
 
+// A named tenant's keys live in its own key space: its id above the low
+// kTenantKeyBits bits of the key its chooser drew, so keys of different tenants
+// never collide (caches, stores and shard maps see different keys).
+inline constexpr unsigned kTenantKeyBits = 40;
+inline std::uint64_t tenant_key(std::uint32_t tenant, std::uint64_t key) {
+  return static_cast<std::uint64_t>(tenant) << kTenantKeyBits | key;
+}
+
 struct ClientConfig {
   bool closed = false;
   std::vector<RateSegment> rate_schedule;  // open
@@ -25,7 +33,8 @@ struct ClientConfig {
   KeyChooser keys;
   std::vector<std::pair<std::uint16_t, double>> mix;  // (op, weight)
   SimTime deadline = kTimeMax;                        // relative; kTimeMax = none
-  std::uint32_t tenants = 1;
+  std::uint32_t tenants = 1;       // anonymous tenants, drawn uniformly per request
+  std::uint32_t tenant = 0;        // a named tenant's id (>= 1): every request is its, in its key space
   std::uint32_t target = 0;
   Strategy strategy = Strategy::kRoundRobin;
 };
