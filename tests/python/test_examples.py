@@ -86,3 +86,11 @@ def test_event_driven_example(capsys):
     assert latency[0] > 1000 and latency[1] < 50  # head-of-line blocking behind redeliveries
     assert ordered.endswith("out of order 0") and not competing.endswith("out of order 0")
     assert "checkout 4.0 ms" in ordered and "checkout 4.0 ms" in competing  # publishing is asynchronous
+
+
+def test_noisy_neighbour_example(capsys):
+    alone, shared, rate, cap = run_example("noisy_neighbour.py", capsys=capsys).splitlines()
+    p99 = [float(line.split("quiet p99")[1].split("ms")[0]) for line in (alone, shared, rate, cap)]
+    assert p99[1] > 100 * p99[0]  # the burst wrecks the quiet tenant in a shared queue
+    assert p99[2] < 1.2 * p99[0] and p99[3] < 1.2 * p99[0]  # either quota gives its p99 back
+    assert "refused 0" in shared and "refused 0" not in rate and "refused 0" not in cap
