@@ -4,7 +4,9 @@ Two tenants share an api of 4 workers (capacity 800/s). The quiet tenant sends
 100/s; the noisy one sends 300/s and bursts to 1500/s for 20 s. In the shared
 FIFO queue the burst makes the quiet tenant wait seconds. A per-tenant quota
 on the noisy tenant, a rate (token bucket) or a cap on its requests in flight,
-refuses its excess and gives the quiet tenant back the p99 it has alone.
+refuses its excess and gives the quiet tenant back the p99 it has alone. Fair
+queueing (round robin over the tenants' waiting requests) protects the quiet
+tenant without refusing anything, while the noisy tenant's own backlog grows.
 
     .venv/bin/python examples/noisy_neighbour.py [--seed N]
 """
@@ -14,9 +16,9 @@ import argparse
 import archsim as sim
 
 
-def build(quotas=None, noisy=True) -> sim.Model:
+def build(quotas=None, noisy=True, fair_queueing=False) -> sim.Model:
     m = sim.Model("noisy-neighbour")
-    api = m.service("api", workers=4, service_time=sim.Exp("5ms"), quotas=quotas)
+    api = m.service("api", workers=4, service_time=sim.Exp("5ms"), quotas=quotas, fair_queueing=fair_queueing)
     m.client("quiet-web", target=api, tenant="quiet", workload=sim.Open(rate=100), keys=sim.Zipf(10_000, 0.9))
     if noisy:
         m.client("noisy-web", target=api, tenant="noisy", keys=sim.UniformKeys(1_000_000),
@@ -30,6 +32,7 @@ CASES = [
     ("no quota", {}),
     ("noisy quota rate 400/s", dict(quotas={"noisy": sim.Quota(rate=400, burst=50)})),
     ("noisy quota 2 in flight", dict(quotas={"noisy": sim.Quota(max_in_flight=2)})),
+    ("fair queueing, no quota", dict(fair_queueing=True)),
 ]
 
 

@@ -209,7 +209,8 @@ class Model:
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
                 zones=None, lifo_above: int | None = None,
-                backpressure: Backpressure | None = None, quotas: Mapping | None = None) -> ComponentRef:
+                backpressure: Backpressure | None = None, quotas: Mapping | None = None,
+                fair_queueing: bool = False) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -227,6 +228,8 @@ class Model:
         backpressure: a ``Backpressure``; callers hold their attempts while its queue is long.
         quotas: per-tenant limits, ``{tenant: Quota(rate=, burst=, max_in_flight=)}``; a
         tenant's arrival beyond its quota fails with "rejected" (see docs/guide/multi-tenancy.md).
+        fair_queueing: serve each instance's waiting requests in round robin over the tenants
+        that have requests waiting, instead of in arrival order.
 
         Example::
 
@@ -280,6 +283,9 @@ class Model:
             from .tenancy import quota_specs
 
             s.quotas = quota_specs(f"service {name!r}", quotas)
+        if not isinstance(fair_queueing, bool):
+            raise ValueError(f"service {name!r}: fair_queueing must be True or False, got {fair_queueing!r}")
+        s.fair_queueing = fair_queueing
         s.placement = _placement(f"service {name!r}", hosts, zones)
         ref = self._register(name, "service")
         self._order.append(("service", len(self._services)))

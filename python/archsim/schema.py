@@ -760,6 +760,7 @@ component(TypeDesc("service", "Instances x workers, a FIFO queue per instance; a
           "serve the newest first while more than this many requests wait (adaptive LIFO)", None),
     Param("quotas", Optional(MapOf("tenant", Record(QUOTA)), "none"),
           "per-tenant limits: tenant -> {rate, burst, max_in_flight}", None),
+    Param("fair_queueing", Bool(), "serve waiting requests in round robin over tenants", False),
     Param("hosts", PLACEMENT_HOSTS, "hosts to place instances on (round robin)", None),
     Param("zones", PLACEMENT_ZONES, "zones to spread instances over", None),
 ]))

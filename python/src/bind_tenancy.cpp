@@ -28,7 +28,8 @@ void bind_tenancy(py::module_& m) {
       .def_readonly("refused", &TenantResult::refused);
   // Added to the classes bind_model registered, now that these types are known.
   py::reinterpret_borrow<py::class_<ServiceSpec>>(py::type::of<ServiceSpec>())
-      .def_readwrite("quotas", &ServiceSpec::quotas);
+      .def_readwrite("quotas", &ServiceSpec::quotas)
+      .def_readwrite("fair_queueing", &ServiceSpec::fair_queueing);
   py::reinterpret_borrow<py::class_<RunResult>>(py::type::of<RunResult>())
       .def_readonly("tenants", &RunResult::tenants);
 }

@@ -89,8 +89,9 @@ def test_event_driven_example(capsys):
 
 
 def test_noisy_neighbour_example(capsys):
-    alone, shared, rate, cap = run_example("noisy_neighbour.py", capsys=capsys).splitlines()
-    p99 = [float(line.split("quiet p99")[1].split("ms")[0]) for line in (alone, shared, rate, cap)]
+    alone, shared, rate, cap, fair = run_example("noisy_neighbour.py", capsys=capsys).splitlines()
+    p99 = [float(line.split("quiet p99")[1].split("ms")[0]) for line in (alone, shared, rate, cap, fair)]
     assert p99[1] > 100 * p99[0]  # the burst wrecks the quiet tenant in a shared queue
-    assert p99[2] < 1.2 * p99[0] and p99[3] < 1.2 * p99[0]  # either quota gives its p99 back
+    assert max(p99[2:]) < 1.2 * p99[0]  # either quota, or fair queueing, gives its p99 back
     assert "refused 0" in shared and "refused 0" not in rate and "refused 0" not in cap
+    assert "refused 0" in fair  # fair queueing refuses nothing: the noisy tenant waits instead

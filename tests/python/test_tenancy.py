@@ -142,6 +142,7 @@ def test_bad_quotas_are_named_at_run(build, words):
     (lambda: sim.Model().client("c", target="s", tenant=""), ["'c'", "tenant", "non-empty"]),
     (lambda: sim.Model().client("c", target="s", tenant="a", tenants=3), ["'c'", "tenant", "tenants", "not both"]),
     (lambda: sim.Model().shards("r", backend="s", tenant_shards=0), ["'r'", "tenant_shards"]),
+    (lambda: sim.Model().service("s", fair_queueing="yes"), ["'s'", "fair_queueing", "True or False"]),
 ])
 def test_bad_tenancy_arguments_are_named(make, words):
     with pytest.raises(ValueError) as e:
@@ -196,3 +197,21 @@ components:
 def test_fingerprint_of_a_tenanted_model():
     check_fingerprint("tenancy_two_tenants_quota",
                       two_tenants(quotas={"noisy": sim.Quota(rate=150, burst=10, max_in_flight=6)}), seed=10)
+
+
+def test_fair_queueing_and_lifo_are_refused_together():
+    m = sim.Model("fq")
+    m.service("api", fair_queueing=True, lifo_above=10)
+    m.client("c", target="api", tenant="a")
+    with pytest.raises(ValueError, match="'api'.*fair_queueing and lifo_above"):
+        sim.run(m, duration="1s", progress=False)
+
+
+def test_fair_queueing_changes_nothing_for_a_single_tenant():
+    def one(fair):
+        m = sim.Model("one")
+        m.service("api", workers=2, service_time=sim.Exp("2ms"), fair_queueing=fair)
+        m.client("c", target="api", workload=sim.Open(rate=800))
+        return sim.run(m, duration="10s", seed=11, progress=False).fingerprint()
+
+    assert one(True) == one(False)  # one tenant: round robin over one FIFO is FIFO

@@ -87,3 +87,33 @@ def test_tenants_sharing_a_fifo_queue_wait_alike_as_pasta_says():
             waits[name].append(t.loc[name, "mean"] - mean_s)
     for name, w in waits.items():
         assert sum(w) / len(w) == pytest.approx(wq, rel=0.04), name
+
+
+# 4. Fair queueing (round robin over the tenants with requests waiting; Demers,
+#    Keshav & Shenker, SIGCOMM 1989) shares a saturated station max-min fairly
+#    (Bertsekas & Gallager, Data Networks, 2nd ed., section 6.5.2): a tenant
+#    offered less than its share c mu / n gets all it asks for, and the others
+#    split the rest equally; in FIFO order each tenant gets capacity in
+#    proportion to what it offers instead (lambda_i / lambda c mu).
+@pytest.mark.parametrize("quiet, noisy, quiet_share", [(200.0, 2000.0, 200.0), (800.0, 2000.0, 500.0)])
+def test_fair_queueing_shares_a_saturated_service_max_min_fairly(quiet, noisy, quiet_share):
+    capacity, T = 1000.0, 30.0
+    for seed in SEEDS:
+        m = sim.Model("fair")
+        api = m.service("api", workers=2, service_time=sim.Exp("2ms"), fair_queueing=True)
+        m.client("q", target=api, workload=sim.Open(rate=quiet), tenant="quiet")
+        m.client("n", target=api, workload=sim.Open(rate=noisy), tenant="noisy")
+        # no warm-up: figures count requests that arrived after it, and the backlog grows
+        t = sim.run(m, duration=T, seed=seed, progress=False).tenants().set_index("tenant")
+        assert t.loc["quiet", "throughput"] == pytest.approx(quiet_share, rel=0.03)
+        assert t.loc["noisy", "throughput"] == pytest.approx(capacity - quiet_share, rel=0.03)
+
+
+def test_in_fifo_order_a_saturated_service_is_shared_by_offered_load():
+    capacity, quiet, noisy = 1000.0, 200.0, 2000.0
+    m = sim.Model("fifo-share")
+    api = m.service("api", workers=2, service_time=sim.Exp("2ms"))
+    m.client("q", target=api, workload=sim.Open(rate=quiet), tenant="quiet")
+    m.client("n", target=api, workload=sim.Open(rate=noisy), tenant="noisy")
+    t = sim.run(m, duration=30, seed=SEEDS[0], progress=False).tenants().set_index("tenant")
+    assert t.loc["quiet", "throughput"] == pytest.approx(capacity * quiet / (quiet + noisy), rel=0.05)

@@ -253,6 +253,9 @@ ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, const T
     fail(fmt::format("{}: backpressure low must be in [0, high), got low {} for high {}", where,
                      s.backpressure_low, s.backpressure_high));
   cfg.tenant_quotas = tenant_quotas(s, tenants, where);
+  if (s.fair_queueing && s.lifo_above >= 0)
+    fail(where + ": fair_queueing and lifo_above both choose which waiting request is served next; give one");
+  cfg.fair_queueing = s.fair_queueing;
   cfg.backpressure_high = s.backpressure_high;
   cfg.backpressure_low = s.backpressure_low;
   cfg.service_time = s.service_time;

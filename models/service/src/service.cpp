@@ -11,7 +11,8 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
       quotas_(config_.tenant_quotas),
       backoff_rng_(world.sim.stream(this->name() + "/backoff")) {
   for (std::uint32_t i = 0; i < instances(); ++i) {
-    instances_.push_back(Instance{0, {}, world.sim.stream(instance_name(i) + "/service_time"),
+    instances_.push_back(Instance{0, WaitQueue(config_.fair_queueing),
+                                  world.sim.stream(instance_name(i) + "/service_time"),
                                   world.sim.stream(instance_name(i) + "/errors"),
                                   world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, false, 1.0, {}, {}});
   }
@@ -109,7 +110,7 @@ void Service::arrive(std::uint32_t slot) {
     start(slot);
   } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
     quotas_.entered(r.tenant);
-    inst.queue.push_back(slot);
+    inst.queue.push(slot, r.tenant);
     world_.signals.queue_length(*this, r.instance, inst.queue.size(), now);
     update_pressure(r.instance);
   } else {
@@ -395,9 +396,8 @@ std::uint64_t Service::crash(std::uint32_t i) {
   Instance& inst = instances_[i];
   if (inst.down++ > 0) return 0;  // already down
   const SimTime now = world_.sim.now();
-  std::vector<std::uint32_t> failed(inst.queue.begin(), inst.queue.end());
+  std::vector<std::uint32_t> failed = inst.queue.drain();
   failed.insert(failed.end(), inst.active.begin(), inst.active.end());
-  inst.queue.clear();
   update_pressure(i);
   inst.active.clear();
   inst.busy = 0;
@@ -469,8 +469,7 @@ void Service::start_next(std::uint32_t i) {
   std::vector<std::uint32_t> shed;  // replied after the worker is settled
   while (!inst.queue.empty()) {
     const bool lifo = config_.lifo_above >= 0 && static_cast<std::int64_t>(inst.queue.size()) > config_.lifo_above;
-    const std::uint32_t next = lifo ? inst.queue.back() : inst.queue.front();
-    lifo ? inst.queue.pop_back() : inst.queue.pop_front();
+    const std::uint32_t next = inst.queue.pop(lifo);
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
     update_pressure(i);
     Request& q = world_.requests[next];

@@ -242,6 +242,7 @@ class StepSpec:
     def k(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class ServiceSpec:
+    fair_queueing: bool
     name: str
     placement: PlacementSpec
     rate_limit_per_tenant: bool

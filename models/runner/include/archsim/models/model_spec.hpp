@@ -72,6 +72,7 @@ struct ServiceSpec {
   std::int64_t backpressure_high = -1;  // an instance with this many waiting tells callers to hold; -1: never
   std::int64_t backpressure_low = -1;   // ... until its queue is down to this
   std::vector<TenantQuotaSpec> quotas;  // per-tenant quotas
+  bool fair_queueing = false;           // round robin over tenants' waiting requests
   PlacementSpec placement;
 };
 

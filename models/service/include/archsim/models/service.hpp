@@ -18,6 +18,7 @@
 #include "archsim/models/instance_picker.hpp"
 #include "archsim/models/retry_policy.hpp"
 #include "archsim/models/tenant_quota.hpp"
+#include "archsim/models/wait_queue.hpp"
 #include "archsim/models/token_bucket.hpp"
 
 namespace archsim {
@@ -58,6 +59,7 @@ struct ServiceConfig {
   // until one stops. -1: never.
   std::int64_t backpressure_high = -1, backpressure_low = -1;
   std::vector<TenantQuota> tenant_quotas;  // by tenant id; refused arrivals fail with "rejected"
+  bool fair_queueing = false;  // serve waiting requests in round robin over tenants (not with lifo_above)
 };
 
 // What faults did to one instance, for the fault log.
@@ -110,7 +112,7 @@ class Service final : public Component, public Crashable {
   static constexpr std::uint16_t kFinishedStep = UINT16_MAX;
   struct Instance {
     std::uint32_t busy = 0;
-    std::deque<std::uint32_t> queue;  // waiting request slots, FIFO
+    WaitQueue queue;  // waiting request slots
     Rng service_rng;
     Rng error_rng;
     Rng fault_rng;                      // response faults
