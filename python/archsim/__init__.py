@@ -19,6 +19,7 @@ from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .shard_changes import AddShard, RemoveShard
 from .broker import ConsumerGroup, Publish
+from .autoscale import Autoscale
 from .result import Result
 from .slo import SLO
 from .run import run
@@ -45,4 +46,5 @@ __all__ = [
     "Finding", "check", "critical_paths", "blast_radius", "to_dot", "Analysis", "analyze", "Plan", "plan",
     "AddShard", "RemoveShard",
     "ConsumerGroup", "Publish",
+    "Autoscale",
 ]

@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 from . import _core
 from ._units import to_ns
 from .calls import STRATEGIES, Call, Parallel, target_name
+from .autoscale import Autoscale
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .shard_changes import AddShard, RemoveShard
@@ -209,7 +210,7 @@ class Model:
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
                 zones=None, lifo_above: int | None = None,
-                backpressure: Backpressure | None = None) -> ComponentRef:
+                backpressure: Backpressure | None = None, autoscale: Autoscale | None = None) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -225,6 +226,8 @@ class Model:
         lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
         a free worker serves the newest first (0: always LIFO; None: FIFO).
         backpressure: a ``Backpressure``; callers hold their attempts while its queue is long.
+        autoscale: an ``Autoscale``; the number of instances follows the load between its
+        min and max (``instances`` is then the count at the start, raised to min).
 
         Example::
 
@@ -275,6 +278,13 @@ class Model:
             steps.append(step)
         s.steps = steps
         s.placement = _placement(f"service {name!r}", hosts, zones)
+        if autoscale is not None:
+            if not isinstance(autoscale, Autoscale):
+                raise ValueError(f"service {name!r}: autoscale must be an archsim.Autoscale, got {autoscale!r}")
+            if s.instances > autoscale.max:
+                raise ValueError(f"service {name!r}: instances ({s.instances}) must be <= autoscale max "
+                                 f"({autoscale.max}); instances is the count at the start")
+            s.autoscale = autoscale._spec()
         ref = self._register(name, "service")
         self._order.append(("service", len(self._services)))
         self._services.append(s)

@@ -14,4 +14,5 @@ void bind_names(pybind11::module_& m);
 void bind_trace(pybind11::module_& m);
 void bind_architecture(pybind11::module_& m);
 void bind_store(pybind11::module_& m);
+void bind_autoscale(pybind11::module_& m);
 }  // namespace archsim::python

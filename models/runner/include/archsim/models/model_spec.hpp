@@ -48,6 +48,17 @@ struct StepSpec {
   std::uint32_t k = 0;          // quorum size
 };
 
+// A service's autoscaler; metric empty: none (models/service/autoscale_policy.hpp).
+struct AutoscaleSpec {
+  std::string metric;  // utilisation | queue
+  double target = 0;   // utilisation in (0, 1], or waiting requests per instance
+  std::uint32_t min = 1, max = 1;
+  SimTime interval = 15 * kSecond;
+  SimTime scale_up_cooldown = 0, scale_down_cooldown = 0;
+  SimTime provisioning_delay = 0;
+  double tolerance = 0;
+};
+
 struct ServiceSpec {
   std::string name;
   std::uint32_t instances = 1, workers = 1;
@@ -64,6 +75,7 @@ struct ServiceSpec {
   std::int64_t backpressure_high = -1;  // an instance with this many waiting tells callers to hold; -1: never
   std::int64_t backpressure_low = -1;   // ... until its queue is down to this
   PlacementSpec placement;
+  AutoscaleSpec autoscale;  // instances: the count at the start (raised to min)
 };
 
 struct BalancerSpec {
