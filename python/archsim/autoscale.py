@@ -27,8 +27,9 @@ AUTOSCALE_SERIES = ("instances", "provisioning", "draining")
 class Autoscale:
     """An autoscaler on a service, with the Kubernetes HPA rule: every ``interval`` it
     averages its metric over the interval, across the *active* instances, and asks for
-    ``ceil(active * observed / target)`` instances, clamped to [``min``, ``max``]; no change
-    while ``observed / target`` is within ``tolerance`` of 1.
+    ``ceil(active * observed / target)`` instances (``active`` averaged over the interval
+    too), clamped to [``min``, ``max``]; no change while ``observed / target`` is within
+    ``tolerance`` of 1.
 
     Give one metric: ``target_utilisation`` (busy workers / workers, in (0, 1]) or
     ``target_queue`` (waiting requests per instance). A scale-up starts new instances that

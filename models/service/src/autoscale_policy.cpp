@@ -18,11 +18,11 @@ std::string_view scaling_metric_name(ScalingMetric m) {
   return m == ScalingMetric::kUtilisation ? "utilisation" : "queue";
 }
 
-std::uint32_t desired_instances(const AutoscaleConfig& config, std::uint32_t current, double observed) {
+std::uint32_t desired_instances(const AutoscaleConfig& config, double active, double observed, std::uint32_t current) {
   const double ratio = observed / config.target;
   if (std::abs(ratio - 1.0) <= config.tolerance) return std::clamp(current, config.min, config.max);
   // 1e-9: a product that is an integer up to rounding (4 * 0.3 / 0.6) does not round up.
-  const double wanted = std::ceil(static_cast<double>(current) * ratio - 1e-9);
+  const double wanted = std::ceil(active * ratio - 1e-9);
   return static_cast<std::uint32_t>(std::clamp(wanted, static_cast<double>(config.min), static_cast<double>(config.max)));
 }
 

@@ -73,7 +73,7 @@ void Autoscaler::evaluate(SimTime now) {
   waiting_level_.reset(now);
   active_level_.reset(now);
   const std::uint32_t current = active_ + service_.count(InstanceState::kProvisioning);
-  const std::uint32_t desired = desired_instances(config_, active_, observed);
+  const std::uint32_t desired = desired_instances(config_, active, observed, current);
   if (desired == current) return;
   const SimTime cooldown = desired > current ? config_.scale_up_cooldown : config_.scale_down_cooldown;
   if (last_scaled_ && now - *last_scaled_ < cooldown) return;

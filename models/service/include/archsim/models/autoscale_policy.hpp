@@ -1,9 +1,12 @@
 #pragma once
 // What an autoscaler aims for, and its rule for the number of instances. The
 // rule is the Kubernetes Horizontal Pod Autoscaler's:
-//   desired = ceil(current * observed / target), clamped to [min, max],
+//   desired = ceil(active * observed / target), clamped to [min, max],
 // and no change while observed / target is within `tolerance` of 1
 // (kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale, "Algorithm details").
+// `active` is the number of active instances averaged over the interval the
+// metric was averaged over, so that instances that became active during it
+// are not credited with load they never saw.
 #include <cstdint>
 #include <string_view>
 
@@ -32,7 +35,8 @@ struct AutoscaleConfig {
   double tolerance = 0;            // no change while |observed / target - 1| <= tolerance
 };
 
-// The instance count the rule asks for, given `current` instances measured at `observed`.
-std::uint32_t desired_instances(const AutoscaleConfig& config, std::uint32_t current, double observed);
+// The instance count the rule asks for: `active` instances measured at `observed`;
+// `current` (active and provisioning) is kept within the tolerance.
+std::uint32_t desired_instances(const AutoscaleConfig& config, double active, double observed, std::uint32_t current);
 
 }  // namespace archsim
