@@ -19,6 +19,7 @@ from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .shard_changes import AddShard, RemoveShard
 from .broker import ConsumerGroup, Publish
+from .autoscale import Autoscale
 from .tenancy import Quota
 from .result import Result
 from .slo import SLO
@@ -46,5 +47,6 @@ __all__ = [
     "Finding", "check", "critical_paths", "blast_radius", "to_dot", "Analysis", "analyze", "Plan", "plan",
     "AddShard", "RemoveShard",
     "ConsumerGroup", "Publish",
+    "Autoscale",
     "Quota",
 ]

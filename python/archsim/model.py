@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 from . import _core
 from ._units import to_ns
 from .calls import STRATEGIES, Call, Parallel, target_name
+from .autoscale import Autoscale
 from .backpressure import Backpressure
 from .rate_limit import RateLimit
 from .shard_changes import AddShard, RemoveShard
@@ -209,8 +210,8 @@ class Model:
                 service_time=0.0, calls: Sequence = (), error_probability: float = 0.0,
                 rate_limit: RateLimit | None = None, max_queue_time=None, hosts=None,
                 zones=None, lifo_above: int | None = None,
-                backpressure: Backpressure | None = None, quotas: Mapping | None = None,
-                fair_queueing: bool = False) -> ComponentRef:
+                backpressure: Backpressure | None = None, autoscale: Autoscale | None = None,
+                quotas: Mapping | None = None, fair_queueing: bool = False) -> ComponentRef:
         """A service: ``instances`` x ``workers`` with a FIFO queue per instance.
 
         service_time: a distribution (or duration), or a dict ``{op: distribution}``
@@ -226,6 +227,8 @@ class Model:
         lifo_above: adaptive LIFO; while more than this many requests wait at an instance,
         a free worker serves the newest first (0: always LIFO; None: FIFO).
         backpressure: a ``Backpressure``; callers hold their attempts while its queue is long.
+        autoscale: an ``Autoscale``; the number of instances follows the load between its
+        min and max (``instances`` is then the count at the start, raised to min).
         quotas: per-tenant limits, ``{tenant: Quota(rate=, burst=, max_in_flight=)}``; a
         tenant's arrival beyond its quota fails with "rejected" (see docs/guide/multi-tenancy.md).
         fair_queueing: serve each instance's waiting requests in round robin over the tenants
@@ -287,6 +290,13 @@ class Model:
             raise ValueError(f"service {name!r}: fair_queueing must be True or False, got {fair_queueing!r}")
         s.fair_queueing = fair_queueing
         s.placement = _placement(f"service {name!r}", hosts, zones)
+        if autoscale is not None:
+            if not isinstance(autoscale, Autoscale):
+                raise ValueError(f"service {name!r}: autoscale must be an archsim.Autoscale, got {autoscale!r}")
+            if s.instances > autoscale.max:
+                raise ValueError(f"service {name!r}: instances ({s.instances}) must be <= autoscale max "
+                                 f"({autoscale.max}); instances is the count at the start")
+            s.autoscale = autoscale._spec()
         ref = self._register(name, "service")
         self._order.append(("service", len(self._services)))
         self._services.append(s)

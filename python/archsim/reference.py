@@ -42,6 +42,8 @@ def sections() -> list[tuple[str, str, list[S.TypeDesc]]]:
         ("Call steps and policies", "The items of a service's `calls:` list: a component name (a call with "
                                     "defaults), `{Call: {...}}` or `{Parallel: {...}}`.",
          [S.CALL, S.PARALLEL, S.RETRY, S.BREAKER, S.RATE_LIMIT]),
+        ("Autoscaling", "A service's `autoscale:` (see [the autoscaling guide](guide/autoscaling.md)).",
+         [S.AUTOSCALE]),
         ("Workloads and keys", "A client's `workload:` and `keys:`.", list(S.WORKLOAD.types.values())
          + [S.BURST] + list(S.KEYS.types.values())),
         ("Distributions", "Wherever a time distribution is expected (service_time, think, latencies).",

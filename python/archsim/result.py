@@ -143,7 +143,9 @@ class Result:
         return df
 
     def instances(self, name: str | None = None) -> pd.DataFrame:
-        """One row per instance: host, completed, utilisation, mean queue and in-flight.
+        """One row per instance: host, completed, utilisation, mean queue and in-flight. With
+        an autoscaled service, also ``in_service``: the fraction of the measured time the
+        instance was active or draining; its utilisation is over that time only.
 
         Example::
 
@@ -158,9 +160,13 @@ class Result:
             df.insert(0, "component", comp.name)
             if not comp.workers:
                 df["utilisation"] = float("nan")
+            if comp.autoscale is not None:
+                df["in_service"] = [i.in_service for i in comp.instances]
             frames.append(df)
         if name is not None and not frames:
             self._component(name)
+        if any("in_service" in f for f in frames):  # only when an autoscaled service is in the frame
+            columns.append("in_service")
         return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
     def component(self, name: str) -> dict:
@@ -210,7 +216,8 @@ class Result:
         """A metric per time window: throughput, errors, error_rate, availability (successful /
         finished in the window), mean, p50, p90, p99, p999; for a broker also "lag" (messages not
         yet done, time-averaged) and "lag_time" (age of the oldest, s) of consumer ``group``
-        (default: the first).
+        (default: the first); for an autoscaled service also "instances" (active instances,
+        time-averaged per window), "provisioning" and "draining".
 
         ``window`` (a multiple of the run's window) coarsens the series.
 
@@ -221,13 +228,17 @@ class Result:
         from ._units import to_ns
 
         known = ("throughput", "errors", "error_rate", "availability", "mean") + tuple(dict(_PERCENTILES)) \
-            + _CACHE_SERIES + ("lag", "lag_time")
+            + _CACHE_SERIES + ("lag", "lag_time", "instances", "provisioning", "draining")
         if metric in _CACHE_SERIES:
             return self._cache_series(name, metric, window)
         from .broker import BROKER_SERIES
 
         if metric in BROKER_SERIES:
             return self._broker_series(name, metric, window, group)
+        from .autoscale import AUTOSCALE_SERIES
+
+        if metric in AUTOSCALE_SERIES:
+            return self._autoscale_series(name, metric, window)
         if metric not in known:
             raise ValueError(f"timeseries: unknown metric {metric!r}; accepted: {', '.join(known)}")
         base = self._raw.window_ns
@@ -293,6 +304,32 @@ class Result:
         if comp.broker is None:
             raise ValueError(f"broker: {name!r} is a {comp.kind}, not a broker")
         return broker_frame(comp)
+
+    def scaling(self, name: str) -> pd.DataFrame:
+        """The decisions of ``name``'s autoscaler, one row each, over the whole run (warm-up
+        included): time_s, from and to (instances, active and provisioning), reason
+        (scale_up / scale_down), metric, observed (its average over the interval before the
+        decision) and target. ``timeseries(name, "instances")`` gives the count over time.
+
+        Example::
+
+            res.scaling("api")[["time_s", "from", "to", "observed"]]
+        """
+        from .autoscale import scaling_frame
+
+        comp = self._component(name)
+        if comp.autoscale is None:
+            raise ValueError(f"scaling: {name!r} has no autoscaler (give its service autoscale=sim.Autoscale(...))")
+        return scaling_frame(comp)
+
+    def _autoscale_series(self, name: str, metric: str, window) -> pd.Series:
+        from .autoscale import count_series
+
+        comp = self._component(name)
+        if comp.autoscale is None:
+            raise ValueError(f"timeseries: {metric!r} is an autoscaling metric and {name!r} has no autoscaler")
+        width = self._raw.window_ns * (1 if window is None else self._window_factor(window))
+        return count_series(comp, metric, width, self._raw.measured_to, self._raw.measured_from)
 
     def _window_factor(self, window) -> int:
         """How many of the run's time-series windows make ``window``."""
@@ -546,6 +583,7 @@ class Result:
 
             res.to_dict()["summary"][0]["p99"]
         """
+        from .autoscale import autoscale_record
         from .broker import broker_frame
 
         summary = self.summary(by_op=True).replace({np.nan: None})
@@ -557,6 +595,9 @@ class Result:
             "instances": self.instances().replace({np.nan: None}).to_dict(orient="records"),
             "faults": self.faults.replace({np.nan: None}).to_dict(orient="records"),
         }
+        scaled = {c.name: autoscale_record(c) for c in self._raw.components if c.autoscale is not None}
+        if scaled:  # per autoscaled service: its decisions and instance counts over time
+            out["autoscaling"] = scaled
         brokers = {c.name: broker_frame(c).astype(object).replace({np.nan: None}).to_dict(orient="records")
                    for c in self._raw.components if c.broker is not None}
         if brokers:  # one record per consumer group (Result.broker)
@@ -605,8 +646,12 @@ class Result:
         from .broker import broker_report
         from .tenancy import tenant_report
 
+        from .autoscale import autoscale_report
+
         return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency)
-                         + broker_report(self._raw.components) + tenant_report(self.tenants(), _ms, _pct))
+                         + broker_report(self._raw.components)
+                         + autoscale_report(self._raw.components, self._raw.measured_from, self._raw.measured_to)
+                         + tenant_report(self.tenants(), _ms, _pct))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):

@@ -30,6 +30,7 @@ from .faults import (
     CorruptResponses, Crash, DropResponses, ErrorResponses, LinkLatency, Partition, RandomCrashes, Slow,
 )
 from .model import ComponentRef, Link
+from .autoscale import Autoscale
 from .backpressure import Backpressure
 from .broker import ORDERINGS, OVERFLOWS, ConsumerGroup
 from .rate_limit import RateLimit
@@ -700,6 +701,30 @@ BACKPRESSURE = TypeDesc("Backpressure", "From `high` waiting requests until down
                         build=Backpressure, cls=Backpressure, read=_attrs(high="high", low="low"))
 
 
+AUTOSCALE = TypeDesc("Autoscale", "Keep the service's instances at ceil(active * observed / target) (the Kubernetes "
+                                   "HPA rule), clamped to [min, max]; give target_utilisation or target_queue.",
+                     [Param("target_utilisation", Optional(Number(0, 1, low_open=True), "use target_queue"),
+                            "busy workers / workers of the active instances to aim for", None),
+                      Param("target_queue", Optional(Number(0, 1e9, low_open=True), "use target_utilisation"),
+                            "waiting requests per active instance to aim for", None),
+                      Param("min", Int(1, 1_000_000), "fewest instances", 1),
+                      Param("max", Int(1, 1_000_000), "most instances (placed up front)"),
+                      Param("interval", Duration(positive=True), "between evaluations; the metric is averaged "
+                                                                  "over it", "15s", "s"),
+                      Param("cooldown", SECONDS, "after a scaling, no further scaling for this long", "60s", "s"),
+                      Param("scale_up_cooldown", Optional(SECONDS, "cooldown"), "cooldown before a scale-up", None,
+                            "s"),
+                      Param("scale_down_cooldown", Optional(SECONDS, "cooldown"), "cooldown before a scale-down",
+                            None, "s"),
+                      Param("provisioning_delay", SECONDS, "a new instance takes requests this long after the "
+                                                           "decision", 0.0, "s"),
+                      Param("tolerance", Number(0, 0.999999), "no change while observed / target is within this "
+                                                              "of 1", 0.0)],
+                     build=Autoscale, cls=Autoscale,
+                     read=_attrs(target_utilisation="target_utilisation", target_queue="target_queue", min="min",
+                                 max="max", interval="interval", cooldown="cooldown",
+                                 scale_up_cooldown="scale_up_cooldown", scale_down_cooldown="scale_down_cooldown",
+                                 provisioning_delay="provisioning_delay", tolerance="tolerance"))
 QUOTA = TypeDesc("Quota", "One tenant's limits at a service: a token bucket (`rate`, `burst`) and a cap on its "
                           "requests in the service at once; give rate, max_in_flight or both.",
                  [Param("rate", RATE, "requests per second (0: no rate limit)", 0.0, "1/s"),
@@ -758,6 +783,8 @@ component(TypeDesc("service", "Instances x workers, a FIFO queue per instance; a
           "callers hold their attempts while an instance's queue is long", None),
     Param("lifo_above", Optional(Int(0, 2**62), "always FIFO"),
           "serve the newest first while more than this many requests wait (adaptive LIFO)", None),
+    Param("autoscale", Optional(Record(AUTOSCALE), "a fixed number of instances"),
+          "an autoscaler; instances is then the count at the start", None),
     Param("quotas", Optional(MapOf("tenant", Record(QUOTA)), "none"),
           "per-tenant limits: tenant -> {rate, burst, max_in_flight}", None),
     Param("fair_queueing", Bool(), "serve waiting requests in round robin over tenants", False),

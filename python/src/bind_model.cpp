@@ -58,7 +58,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("lifo_above", &ServiceSpec::lifo_above)
       .def_readwrite("backpressure_high", &ServiceSpec::backpressure_high)
       .def_readwrite("backpressure_low", &ServiceSpec::backpressure_low)
-      .def_readwrite("placement", &ServiceSpec::placement);
+      .def_readwrite("placement", &ServiceSpec::placement)
+      .def_readwrite("autoscale", &ServiceSpec::autoscale);
   py::class_<BalancerSpec>(m, "BalancerSpec")
       .def(py::init<>())
       .def_readwrite("name", &BalancerSpec::name)
@@ -181,7 +182,8 @@ void bind_model(py::module_& m) {
       .def_readonly("completed", &InstanceResult::completed)
       .def_readonly("utilisation", &InstanceResult::utilisation)
       .def_readonly("mean_queue", &InstanceResult::mean_queue)
-      .def_readonly("mean_in_flight", &InstanceResult::mean_in_flight);
+      .def_readonly("mean_in_flight", &InstanceResult::mean_in_flight)
+      .def_readonly("in_service", &InstanceResult::in_service);
   py::class_<ComponentResult>(m, "ComponentResult")
       .def_readonly("name", &ComponentResult::name)
       .def_readonly("kind", &ComponentResult::kind)
@@ -215,7 +217,8 @@ void bind_model(py::module_& m) {
       .def_readonly("duplicates", &ComponentResult::duplicates)
       .def_readonly("cache", &ComponentResult::cache)
       .def_readonly("shards", &ComponentResult::shards)
-      .def_readonly("broker", &ComponentResult::broker);
+      .def_readonly("broker", &ComponentResult::broker)
+      .def_readonly("autoscale", &ComponentResult::autoscale);
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("model", &RunResult::model)
       .def_readonly("seed", &RunResult::seed)

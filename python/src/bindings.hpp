@@ -14,5 +14,6 @@ void bind_names(pybind11::module_& m);
 void bind_trace(pybind11::module_& m);
 void bind_architecture(pybind11::module_& m);
 void bind_store(pybind11::module_& m);
+void bind_autoscale(pybind11::module_& m);
 void bind_tenancy(pybind11::module_& m);  // quotas and per-tenant results
 }  // namespace archsim::python

@@ -5,6 +5,7 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_time(m);
   archsim::python::bind_random(m);
   archsim::python::bind_metrics(m);
+  archsim::python::bind_autoscale(m);  // before bind_model: ServiceSpec and ComponentResult refer to its types
   archsim::python::bind_model(m);
   archsim::python::bind_data(m);
   archsim::python::bind_broker(m);

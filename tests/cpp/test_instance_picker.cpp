@@ -167,3 +167,43 @@ TEST_CASE("models::InstancePicker: parse_strategy accepts the four names and rej
                                         Contains("random") && Contains("least_outstanding") && Contains("p2c"));
   }
 }
+
+TEST_CASE("models::InstancePicker: with an active set it picks only active instances", "[models][quick]") {
+  std::vector<std::uint32_t> active{1, 3, 4};
+  SECTION("round_robin cycles through the active set, and follows it when it shrinks") {
+    InstancePicker p(Strategy::kRoundRobin, 6, Rng(7, "picker"), &active);
+    std::vector<std::uint32_t> seen;
+    for (int i = 0; i < 4; ++i) seen.push_back(p.pick());
+    CHECK(seen == std::vector<std::uint32_t>{1, 3, 4, 1});
+    active = {1};
+    CHECK(p.pick() == 1);
+    active = {0, 5};  // the cursor keeps its position (1) in the new set
+    CHECK(p.pick() == 5);
+    CHECK(p.pick() == 0);
+  }
+  SECTION("every strategy stays inside the set and reaches all of it") {
+    for (Strategy s : {Strategy::kRandom, Strategy::kLeastOutstanding, Strategy::kPowerOfTwo}) {
+      InstancePicker p(s, 6, Rng(7, "picker"), &active);
+      std::vector<std::uint32_t> c(6, 0);
+      for (int i = 0; i < 300; ++i) {
+        const std::uint32_t k = p.pick();
+        ++c[k];
+        p.sent(k);
+        if (i % 2) p.replied(k);
+      }
+      INFO(strategy_name(s));
+      CHECK(c[0] == 0);
+      CHECK(c[2] == 0);
+      CHECK(c[5] == 0);
+      CHECK(c[1] > 30);
+      CHECK(c[3] > 30);
+      CHECK(c[4] > 30);
+    }
+  }
+  SECTION("least_outstanding takes the active instance with the fewest outstanding") {
+    InstancePicker p(Strategy::kLeastOutstanding, 6, Rng(7, "picker"), &active);
+    p.sent(1);
+    p.sent(4);
+    CHECK(p.pick() == 3);  // instance 0 has none either, but it is not active
+  }
+}

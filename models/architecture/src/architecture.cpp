@@ -128,7 +128,7 @@ struct ArchitectureGraph::Impl {
       if (kind == "service") {
         const ServiceSpec& s = m.services.at(i);
         v.name = s.name;
-        v.instances = s.instances;
+        v.instances = s.autoscale.metric.empty() ? s.instances : s.autoscale.max;  // placed as the runner does
         v.workers = s.workers;
         v.service_time = s.service_time;
         v.service_time_by_op = s.service_time_by_op;

@@ -8,7 +8,8 @@ Balancer::Balancer(World& world, std::string name, std::vector<std::uint32_t> ho
 
 void Balancer::connect() {
   target_ = world_.components[target_index_];
-  picker_.emplace(strategy_, target_->instances(), world_.sim.stream(name() + "/strategy"));
+  picker_.emplace(strategy_, target_->instances(), world_.sim.stream(name() + "/strategy"),
+                  target_->active_instances());
 }
 
 void Balancer::handle(const Event& event) {

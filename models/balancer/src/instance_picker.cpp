@@ -24,26 +24,30 @@ std::string_view strategy_name(Strategy s) {
   return "?";
 }
 
-InstancePicker::InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng)
-    : strategy_(strategy), outstanding_(instances, 0), rng_(rng) {
+InstancePicker::InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng,
+                               const std::vector<std::uint32_t>* active)
+    : strategy_(strategy), outstanding_(instances, 0), active_(active), rng_(rng) {
   if (instances == 0) throw std::invalid_argument("InstancePicker: the target has no instances");
 }
 
 std::uint32_t InstancePicker::pick() {
-  const auto n = static_cast<std::uint32_t>(outstanding_.size());
-  if (n == 1) return 0;
+  // Candidates by position k: every instance, or the active set of an autoscaled target.
+  const auto n = static_cast<std::uint32_t>(active_ ? active_->size() : outstanding_.size());
+  const auto at = [this](std::uint32_t k) { return active_ ? (*active_)[k] : k; };
+  if (n == 1) return at(0);
+  if (next_ >= n) next_ = 0;  // the active set shrank
   switch (strategy_) {
     case Strategy::kRoundRobin: {
       const std::uint32_t i = next_;
       next_ = (next_ + 1) % n;
-      return i;
+      return at(i);
     }
-    case Strategy::kRandom: return static_cast<std::uint32_t>(rng_.below(n));
+    case Strategy::kRandom: return at(static_cast<std::uint32_t>(rng_.below(n)));
     case Strategy::kLeastOutstanding: {
       // Scan from a rotating start so ties spread instead of piling on instance 0.
-      std::uint32_t best = next_;
+      std::uint32_t best = at(next_);
       for (std::uint32_t k = 1; k < n; ++k) {
-        const std::uint32_t i = (next_ + k) % n;
+        const std::uint32_t i = at((next_ + k) % n);
         if (outstanding_[i] < outstanding_[best]) best = i;
       }
       next_ = (next_ + 1) % n;
@@ -53,7 +57,7 @@ std::uint32_t InstancePicker::pick() {
       const auto a = static_cast<std::uint32_t>(rng_.below(n));
       auto b = static_cast<std::uint32_t>(rng_.below(n - 1));
       if (b >= a) ++b;  // two distinct instances
-      return outstanding_[b] < outstanding_[a] ? b : a;
+      return outstanding_[at(b)] < outstanding_[at(a)] ? at(b) : at(a);
     }
   }
   return 0;

@@ -37,7 +37,8 @@ void Broker::connect() {
     if (g.config.subscriber < 0) continue;
     const Component& target = *world_.components[static_cast<std::size_t>(g.config.subscriber)];
     g.picker.emplace_back(g.config.strategy, target.instances(),
-                          world_.sim.stream(name() + "/" + g.config.name + "/subscriber"));
+                          world_.sim.stream(name() + "/" + g.config.name + "/subscriber"),
+                          target.active_instances());
   }
 }
 

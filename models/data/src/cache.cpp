@@ -23,7 +23,8 @@ Cache::Cache(World& world, std::string name, std::vector<std::uint32_t> hosts, C
 
 void Cache::connect() {
   backend_ = world_.components[config_.backend];
-  picker_.emplace(config_.strategy, backend_->instances(), world_.sim.stream(name() + "/backend"));
+  picker_.emplace(config_.strategy, backend_->instances(), world_.sim.stream(name() + "/backend"),
+                  backend_->active_instances());
 }
 
 void Cache::initialise() {

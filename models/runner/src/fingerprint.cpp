@@ -96,6 +96,16 @@ std::string fingerprint(const RunResult& r) {
         h.add(ch.moved);
       }
     }
+    if (c.autoscale) {  // instances' in_service is hashed here: 1 in every run without autoscaling
+      for (const auto& i : c.instances) h.add(i.in_service);
+      h.add(c.autoscale->metric);
+      h.add(c.autoscale->target);
+      for (const auto& d : c.autoscale->decisions)
+        h.add(d.at), h.add(static_cast<std::uint64_t>(d.from)), h.add(static_cast<std::uint64_t>(d.to)), h.add(d.observed);
+      for (const auto& n : c.autoscale->counts)
+        h.add(n.at), h.add(static_cast<std::uint64_t>(n.active)), h.add(static_cast<std::uint64_t>(n.provisioning)),
+            h.add(static_cast<std::uint64_t>(n.draining));
+    }
     if (c.broker) {
       h.add(c.broker->published);
       h.add(c.broker->dropped);

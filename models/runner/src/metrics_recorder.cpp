@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "archsim/models/broker.hpp"
+#include "archsim/models/service.hpp"
 
 namespace archsim {
 
@@ -13,6 +14,17 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
     data_[c].instances.resize(world.components[c]->instances());
     if (world.components[c]->kind() == "cache") data_[c].cache.emplace();
     if (world.components[c]->kind() == "shards") data_[c].shards.emplace();
+    if (const auto* s = dynamic_cast<const Service*>(world.components[c]); s && s->config().autoscale.enabled) {
+      AutoscaleResult& a = data_[c].autoscale.emplace();
+      a.metric = scaling_metric_name(s->config().autoscale.metric);
+      a.target = s->config().autoscale.target;
+      a.counts.push_back({0, s->count(InstanceState::kActive), 0, 0});
+      for (std::uint32_t i = 0; i < s->instances(); ++i) {
+        InstanceLevels& lv = data_[c].instances[i];
+        lv.state = s->state(i);
+        lv.in_service.set(0, lv.state == InstanceState::kActive ? 1 : 0);
+      }
+    }
     if (const auto* b = dynamic_cast<const Broker*>(world.components[c])) {
       BrokerResult& r = data_[c].broker.emplace();
       for (const auto& g : b->config().groups) {
@@ -38,6 +50,7 @@ void MetricsRecorder::handle(const Event&) {
       i.queue.reset(now);
       i.in_flight.reset(now);
       i.measured_in_flight.reset(now);
+      i.in_service.reset(now);
       i.finished = 0;
     }
   for (auto& c : data_)
@@ -206,6 +219,26 @@ void MetricsRecorder::on_broker(const Component& c, const BrokerSignal& s, SimTi
   }
 }
 
+void MetricsRecorder::on_instance_state(const Component& c, std::uint32_t i, InstanceState s, SimTime now) {
+  PerComponent& data = data_[c.index()];
+  InstanceLevels& lv = data.instances[i];
+  lv.state = s;
+  lv.in_service.set(now, s == InstanceState::kActive || s == InstanceState::kDraining ? 1 : 0);
+  InstanceCountRecord n{now, 0, 0, 0};
+  for (const InstanceLevels& other : data.instances) {
+    n.active += other.state == InstanceState::kActive;
+    n.provisioning += other.state == InstanceState::kProvisioning;
+    n.draining += other.state == InstanceState::kDraining;
+  }
+  auto& counts = data.autoscale->counts;
+  if (counts.back().at == now) counts.pop_back();  // several changes at one instant: keep the last
+  counts.push_back(n);
+}
+
+void MetricsRecorder::on_scaled(const Component& c, const ScalingSignal& s, SimTime now) {
+  data_[c.index()].autoscale->decisions.push_back({now, s.from, s.to, s.observed});
+}
+
 std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
   std::vector<ComponentResult> out;
   for (std::size_t ci = 0; ci < data_.size(); ++ci) {
@@ -219,6 +252,8 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.cache = std::move(data_[ci].cache);
     cr.shards = std::move(data_[ci].shards);
     cr.broker = std::move(data_[ci].broker);
+    cr.autoscale = std::move(data_[ci].autoscale);
+    double worker_time = 0;  // autoscaled: instance-time in service, to weigh utilisation by
     for (std::size_t g = 0; g < data_[ci].lags.size(); ++g) data_[ci].lags[g].finish(now, cr.broker->groups[g]);
     for (std::uint32_t i = 0; i < comp.instances(); ++i) {
       const InstanceLevels& lv = data_[ci].instances[i];
@@ -229,12 +264,20 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
       ir.utilisation = comp.workers() ? lv.busy.average(now) / comp.workers() : 0.0;
       ir.mean_queue = lv.queue.average(now);
       ir.mean_in_flight = lv.in_flight.average(now);
-      cr.utilisation += ir.utilisation / comp.instances();
+      if (cr.autoscale) {  // busy time over the time each instance was in service
+        ir.in_service = lv.in_service.average(now);
+        ir.utilisation = ir.in_service > 0 ? lv.busy.average(now) / (comp.workers() * ir.in_service) : 0.0;
+        cr.utilisation += lv.busy.average(now);
+        worker_time += comp.workers() * ir.in_service;
+      } else {
+        cr.utilisation += ir.utilisation / comp.instances();
+      }
       cr.mean_queue += ir.mean_queue;
       cr.mean_in_flight += ir.mean_in_flight;
       cr.littles_in_flight += lv.measured_in_flight.average(now);
       cr.instances.push_back(std::move(ir));
     }
+    if (cr.autoscale) cr.utilisation = worker_time > 0 ? cr.utilisation / worker_time : 0.0;
     out.push_back(std::move(cr));
   }
   return out;

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "archsim/core/nearest_name.hpp"
+#include "archsim/models/autoscaler.hpp"
 #include "archsim/models/balancer.hpp"
 #include "archsim/models/broker.hpp"
 #include "archsim/models/cache.hpp"
@@ -229,6 +230,42 @@ CallPolicy call_policy(const CallSpec& c, const std::string& where) {
   return p;
 }
 
+AutoscaleConfig autoscale_config(const ServiceSpec& s, const std::string& service) {
+  const AutoscaleSpec& a = s.autoscale;
+  AutoscaleConfig cfg;
+  if (a.metric.empty()) return cfg;
+  const std::string where = service + " autoscale";
+  try {
+    cfg.metric = parse_scaling_metric(a.metric);
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("{}: {}", where, e.what()));
+  }
+  if (cfg.metric == ScalingMetric::kUtilisation && !(a.target > 0 && a.target <= 1))
+    fail(fmt::format("{}: target utilisation must be in (0, 1], got {}", where, a.target));
+  if (cfg.metric == ScalingMetric::kQueue && !(a.target > 0 && a.target <= 1e9))
+    fail(fmt::format("{}: target queue must be in (0, 1e9] waiting requests per instance, got {}", where, a.target));
+  if (a.min < 1 || a.min > a.max || a.max > 1'000'000)
+    fail(fmt::format("{}: need 1 <= min <= max <= 1000000, got min {} and max {}", where, a.min, a.max));
+  if (s.instances > a.max)
+    fail(fmt::format("{}: instances ({}) must be <= max ({}); instances is the count at the start", where,
+                     s.instances, a.max));
+  if (a.interval <= 0) fail(where + ": interval must be > 0");
+  if (a.scale_up_cooldown < 0 || a.scale_down_cooldown < 0) fail(where + ": cooldowns must be >= 0");
+  if (a.provisioning_delay < 0) fail(where + ": provisioning_delay must be >= 0");
+  if (!(a.tolerance >= 0 && a.tolerance < 1)) fail(fmt::format("{}: tolerance must be in [0, 1), got {}", where, a.tolerance));
+  cfg.enabled = true;
+  cfg.target = a.target;
+  cfg.min = a.min;
+  cfg.max = a.max;
+  cfg.initial = std::max(s.instances, a.min);
+  cfg.interval = a.interval;
+  cfg.scale_up_cooldown = a.scale_up_cooldown;
+  cfg.scale_down_cooldown = a.scale_down_cooldown;
+  cfg.provisioning_delay = a.provisioning_delay;
+  cfg.tolerance = a.tolerance;
+  return cfg;
+}
+
 // A service's config from its spec; the targets of its calls are appended to `calls`.
 ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, const Tenants& tenants, Operations& ops,
                              std::vector<std::uint32_t>& calls) {
@@ -258,6 +295,7 @@ ServiceConfig service_config(const ServiceSpec& s, const Directory& dir, const T
   cfg.fair_queueing = s.fair_queueing;
   cfg.backpressure_high = s.backpressure_high;
   cfg.backpressure_low = s.backpressure_low;
+  cfg.autoscale = autoscale_config(s, where);
   cfg.service_time = s.service_time;
   for (const auto& [op, d] : s.service_time_by_op) {
     const std::uint16_t o = ops.id(op);
@@ -466,8 +504,9 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     if (kind == "service") {
       const ServiceSpec& s = model.services[i];
       ServiceConfig cfg = service_config(s, dir, tenants, ops, calls[self]);
+      const std::uint32_t pool = cfg.autoscale.enabled ? cfg.autoscale.max : s.instances;  // placed up front
       components.push_back(std::make_unique<Service>(
-          world, s.name, place_instances(network, s.name, "service '" + s.name + "'", s.instances, s.placement),
+          world, s.name, place_instances(network, s.name, "service '" + s.name + "'", pool, s.placement),
           std::move(cfg)));
     } else if (kind == "balancer") {
       const BalancerSpec& b = model.balancers[i];
@@ -488,6 +527,10 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
     } else if (kind == "shards") {
       const ShardsSpec& sh = model.shards[i];
       ShardsConfig cfg = shards_config(sh, dir);
+      for (const ServiceSpec& s : model.services)
+        if (s.name == sh.backend && !s.autoscale.metric.empty())
+          fail(fmt::format("shards '{}': backend '{}' autoscales; a shard router needs a fixed set of instances",
+                           sh.name, sh.backend));
       calls[self].push_back(cfg.backend);
       components.push_back(std::make_unique<Shards>(
           world, sh.name, place_instances(network, sh.name, "shards '" + sh.name + "'", sh.instances, sh.placement), cfg));
@@ -555,10 +598,17 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
 
   const SimTime run_end = options.duration;
   FaultInjector faults(options.faults, world.components, network, sim, run_end);
+  std::vector<std::unique_ptr<Autoscaler>> autoscalers;
+  for (Component* c : world.components)
+    if (auto* s = dynamic_cast<Service*>(c); s && s->config().autoscale.enabled) {
+      autoscalers.push_back(std::make_unique<Autoscaler>(world, *s));
+      world.signals.subscribe(autoscalers.back().get());
+    }
 
   // initialise
   recorder.initialise(sim);
   faults.initialise();
+  for (auto& a : autoscalers) a->initialise(sim, run_end);
   for (auto& c : components) c->initialise();
 
   // run

@@ -1,6 +1,7 @@
 #include "archsim/models/service.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 namespace archsim {
@@ -15,6 +16,12 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
                                   world.sim.stream(instance_name(i) + "/service_time"),
                                   world.sim.stream(instance_name(i) + "/errors"),
                                   world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, false, 1.0, {}, {}});
+  }
+  if (config_.autoscale.enabled) {
+    for (std::uint32_t i = 0; i < instances(); ++i) {
+      if (i < config_.autoscale.initial) active_.push_back(i);
+      else instances_[i].state = InstanceState::kStopped;
+    }
   }
   for (const StepConfig& step : config_.steps) {
     auto& row = edges_.emplace_back();
@@ -37,7 +44,8 @@ void Service::connect() {
         const Component& target = *world_.components[call.target];
         pickers_.emplace_back(call.strategy, target.instances(),
                               world_.sim.stream(name() + "/balance/" + target.name() + "/" +
-                                                std::string(strategy_name(call.strategy))));
+                                                std::string(strategy_name(call.strategy))),
+                              target.active_instances());
         keys.push_back(key);
         it = keys.end() - 1;
       }
@@ -96,6 +104,7 @@ void Service::arrive(std::uint32_t slot) {
   r.arrived = now;
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
+  if (inst.state == InstanceState::kStopped) set_state(r.instance, InstanceState::kDraining);  // sent before it stopped
   if (!admit(r, now) || !quotas_.admit(r.tenant, now)) {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
@@ -200,14 +209,16 @@ void Service::route(std::uint32_t attempt) {
   std::uint32_t to = picker.pick();
   Component& target = *world_.components[call.target];
   if (Service* callee = pressure_of_[a.parent_step][a.call]; callee != nullptr && callee->pressing(to)) {
-    const std::uint32_t n = callee->instances();
+    const std::uint32_t n = candidates(*callee);
+    std::uint32_t start = 0;  // the picked instance's position among the candidates
+    while (candidate(*callee, start) != to) ++start;
     std::uint32_t k = 1;
-    while (k < n && callee->pressing((to + k) % n)) ++k;
+    while (k < n && callee->pressing(candidate(*callee, (start + k) % n))) ++k;
     if (k == n) {  // every instance is pressing: hold it here, with the worker waiting on it
       held_[call.target].push_back(attempt);
       return;
     }
-    to = (to + k) % n;
+    to = candidate(*callee, (start + k) % n);
   }
   picker.sent(to);
   world_.send(*this, world_.requests[a.parent].instance, attempt, target, to);
@@ -410,6 +421,7 @@ std::uint64_t Service::crash(std::uint32_t i) {
     quotas_.left(r.tenant);
     world_.signals.finished(*this, i, r, now);
   }
+  stop_if_drained(i);
   for (const std::uint32_t slot : failed) world_.reply(*this, slot, /*during_arrival=*/true);
   return failed.size();
 }
@@ -452,6 +464,7 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   release_worker(inst, r);
   world_.signals.busy(*this, i, inst.busy, now);
   start_next(i);
+  stop_if_drained(i);
   world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
 }
 
@@ -484,6 +497,77 @@ void Service::start_next(std::uint32_t i) {
     break;
   }
   for (const std::uint32_t s : shed) world_.reply(*this, s, /*during_arrival=*/true);
+}
+
+std::uint32_t Service::candidates(const Service& callee) {
+  const auto* active = callee.active_instances();
+  return active ? static_cast<std::uint32_t>(active->size()) : callee.instances();
+}
+
+std::uint32_t Service::candidate(const Service& callee, std::uint32_t k) {
+  const auto* active = callee.active_instances();
+  return active ? (*active)[k] : k;
+}
+
+std::uint32_t Service::count(InstanceState s) const {
+  return static_cast<std::uint32_t>(
+      std::count_if(instances_.begin(), instances_.end(), [s](const Instance& i) { return i.state == s; }));
+}
+
+void Service::set_state(std::uint32_t i, InstanceState s) {
+  const bool was_active = instances_[i].state == InstanceState::kActive;
+  instances_[i].state = s;
+  if (s == InstanceState::kActive && !was_active) {
+    active_.insert(std::lower_bound(active_.begin(), active_.end(), i), i);
+  } else if (s != InstanceState::kActive && was_active) {
+    active_.erase(std::lower_bound(active_.begin(), active_.end(), i));
+  }
+  world_.signals.instance_state(*this, i, s, world_.sim.now());
+}
+
+void Service::stop_if_drained(std::uint32_t i) {
+  const Instance& inst = instances_[i];
+  if (inst.state == InstanceState::kDraining && inst.busy == 0 && inst.queue.empty())
+    set_state(i, InstanceState::kStopped);
+}
+
+std::optional<std::uint32_t> Service::scale_up() {
+  for (std::uint32_t i = 0; i < instances(); ++i) {
+    if (instances_[i].state == InstanceState::kDraining) {  // still running: no provisioning needed
+      set_state(i, InstanceState::kActive);
+      return std::nullopt;
+    }
+  }
+  for (std::uint32_t i = 0; i < instances(); ++i) {
+    if (instances_[i].state == InstanceState::kStopped) {
+      set_state(i, InstanceState::kProvisioning);
+      return i;
+    }
+  }
+  throw std::logic_error(name() + ": scale_up beyond the instance pool");
+}
+
+void Service::provisioned(std::uint32_t i, std::uint32_t generation) {
+  if (instances_[i].state == InstanceState::kProvisioning && instances_[i].generation == generation)
+    set_state(i, InstanceState::kActive);
+}
+
+void Service::scale_down() {
+  for (std::uint32_t i = instances(); i-- > 0;) {
+    if (instances_[i].state == InstanceState::kProvisioning) {
+      ++instances_[i].generation;  // its pending provisioned() is now stale
+      set_state(i, InstanceState::kStopped);
+      return;
+    }
+  }
+  for (std::uint32_t i = instances(); i-- > 0;) {
+    if (instances_[i].state == InstanceState::kActive) {
+      set_state(i, InstanceState::kDraining);
+      stop_if_drained(i);
+      return;
+    }
+  }
+  throw std::logic_error(name() + ": scale_down with no instance to remove");
 }
 
 }  // namespace archsim

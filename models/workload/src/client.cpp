@@ -23,7 +23,8 @@ Client::Client(World& world, std::string name, std::vector<std::uint32_t> hosts,
 
 void Client::connect() {
   target_ = world_.components[config_.target];
-  picker_.emplace(config_.strategy, target_->instances(), world_.sim.stream(name() + "/strategy"));
+  picker_.emplace(config_.strategy, target_->instances(), world_.sim.stream(name() + "/strategy"),
+                  target_->active_instances());
 }
 
 void Client::initialise() {

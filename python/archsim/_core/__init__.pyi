@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'TenantQuotaSpec', 'TenantResult', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'AutoscaleResult', 'AutoscaleSpec', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'TenantQuotaSpec', 'TenantResult', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -110,6 +110,71 @@ class Histogram:
         ...
     @property
     def sum(self) -> float:
+        ...
+class AutoscaleSpec:
+    metric: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def interval(self) -> int:
+        ...
+    @interval.setter
+    def interval(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max(self) -> int:
+        ...
+    @max.setter
+    def max(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min(self) -> int:
+        ...
+    @min.setter
+    def min(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def provisioning_delay(self) -> int:
+        ...
+    @provisioning_delay.setter
+    def provisioning_delay(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def scale_down_cooldown(self) -> int:
+        ...
+    @scale_down_cooldown.setter
+    def scale_down_cooldown(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def scale_up_cooldown(self) -> int:
+        ...
+    @scale_up_cooldown.setter
+    def scale_up_cooldown(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def target(self) -> float:
+        ...
+    @target.setter
+    def target(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tolerance(self) -> float:
+        ...
+    @tolerance.setter
+    def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class AutoscaleResult:
+    @property
+    def counts(self) -> list:
+        ...
+    @property
+    def decisions(self) -> list:
+        ...
+    @property
+    def metric(self) -> str:
+        ...
+    @property
+    def target(self) -> float:
         ...
 class PlacementSpec:
     def __init__(self) -> None:
@@ -242,6 +307,7 @@ class StepSpec:
     def k(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class ServiceSpec:
+    autoscale: AutoscaleSpec
     fair_queueing: bool
     name: str
     placement: PlacementSpec
@@ -667,6 +733,9 @@ class InstanceResult:
     def host(self) -> str:
         ...
     @property
+    def in_service(self) -> float:
+        ...
+    @property
     def mean_in_flight(self) -> float:
         ...
     @property
@@ -680,6 +749,9 @@ class InstanceResult:
         ...
 class ComponentResult:
     def instance_columns(self) -> dict:
+        ...
+    @property
+    def autoscale(self) -> AutoscaleResult | None:
         ...
     @property
     def broker(self) -> ... | None:

@@ -3,7 +3,8 @@
 // random, least-outstanding, or power-of-two-choices. Outstanding counts are
 // the picker's own view (requests it sent that have not replied), as a real
 // load balancer sees them. One picker serves a whole component (a balancer, a
-// client, or one call edge of a service), shared by its instances.
+// client, or one call edge of a service), shared by its instances. With an
+// active set (an autoscaled target) it picks only among the instances in it.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,7 +22,9 @@ std::string_view strategy_name(Strategy s);
 
 class InstancePicker {
  public:
-  InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng);
+  // `active`: the target's active_instances() (nullptr: every instance); it must outlive the picker.
+  InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng,
+                 const std::vector<std::uint32_t>* active = nullptr);
   std::uint32_t pick();
   void sent(std::uint32_t instance) { ++outstanding_[instance]; }
   // A target that routes by itself (a store) may answer from another instance than the one picked.
@@ -32,8 +35,9 @@ class InstancePicker {
 
  private:
   Strategy strategy_;
-  std::vector<std::uint32_t> outstanding_;
-  std::uint32_t next_ = 0;  // round-robin cursor; also the tie-break start
+  std::vector<std::uint32_t> outstanding_;  // by instance
+  const std::vector<std::uint32_t>* active_;
+  std::uint32_t next_ = 0;  // round-robin cursor (a position among the candidates); also the tie-break start
   Rng rng_;
 };
 

@@ -75,6 +75,9 @@ class Component : public EventHandler {
   std::string instance_name(std::uint32_t instance) const;
   // Workers per instance (0 for components that do not queue).
   virtual std::uint32_t workers() const { return 0; }
+  // The instances that take new requests, ascending; nullptr: all of them. An
+  // autoscaled service changes the set during a run; pickers follow it.
+  virtual const std::vector<std::uint32_t>* active_instances() const { return nullptr; }
   // The instance that serves a request its caller addressed to instance
   // `picked`. A component that routes by itself (a replicated store sends
   // writes to its primary) overrides it; World::send asks before the transit.

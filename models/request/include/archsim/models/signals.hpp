@@ -53,6 +53,18 @@ struct BrokerSignal {
   std::uint32_t partition = 0;  // the message's (kProcessed)
 };
 
+// The state of an instance of an autoscaled service (models/service): active
+// instances take new requests; a provisioning one takes none until its delay is
+// over; a draining one takes none and finishes what it holds, then stops.
+enum class InstanceState : std::uint8_t { kActive, kProvisioning, kDraining, kStopped };
+
+// One decision of an autoscaler: from `from` instances (active and provisioning)
+// to `to`, because its metric averaged `observed` over the last interval.
+struct ScalingSignal {
+  std::uint32_t from = 0, to = 0;
+  double observed = 0;
+};
+
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -85,6 +97,10 @@ class Observer {
                             const std::vector<std::uint32_t>& /*active*/, double /*moved*/, SimTime) {}
   // A broker did something with a message or a consumer group (see BrokerEvent).
   virtual void on_broker(const Component&, const BrokerSignal&, SimTime) {}
+  // An instance of an autoscaled service changed state.
+  virtual void on_instance_state(const Component&, std::uint32_t, InstanceState, SimTime) {}
+  // An autoscaler changed the number of instances of its service.
+  virtual void on_scaled(const Component&, const ScalingSignal&, SimTime) {}
 };
 
 class Signals {
@@ -129,6 +145,12 @@ class Signals {
   }
   void broker(const Component& c, const BrokerSignal& s, SimTime t) {
     for (auto* o : observers_) o->on_broker(c, s, t);
+  }
+  void instance_state(const Component& c, std::uint32_t i, InstanceState s, SimTime t) {
+    for (auto* o : observers_) o->on_instance_state(c, i, s, t);
+  }
+  void scaled(const Component& c, const ScalingSignal& s, SimTime t) {
+    for (auto* o : observers_) o->on_scaled(c, s, t);
   }
 
  private:

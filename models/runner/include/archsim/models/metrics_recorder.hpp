@@ -33,6 +33,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
   void on_resharded(const Component& c, std::string_view kind, std::uint32_t shard,
                     const std::vector<std::uint32_t>& active, double moved, SimTime now) override;
   void on_broker(const Component& c, const BrokerSignal& s, SimTime now) override;
+  void on_instance_state(const Component& c, std::uint32_t i, InstanceState s, SimTime now) override;
+  void on_scaled(const Component& c, const ScalingSignal& s, SimTime now) override;
   void handle(const Event& event) override;  // the end of warm-up
   std::string_view log_name() const override { return "metrics"; }
 
@@ -47,6 +49,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
   struct InstanceLevels {
     TimeAverage busy, queue, in_flight;
     TimeAverage measured_in_flight;  // only requests that arrived after warm-up: Little's L
+    TimeAverage in_service;          // 1 while active or draining (autoscaled services)
+    InstanceState state = InstanceState::kActive;
     std::uint64_t finished = 0;
   };
   struct PerComponent {
@@ -56,6 +60,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::optional<CacheResult> cache;
     std::optional<ShardsResult> shards;
     std::optional<BrokerResult> broker;
+    std::optional<AutoscaleResult> autoscale;
     std::vector<LagTracker> lags;  // brokers: per consumer group
     std::vector<std::vector<SimTime>> last_processed;  // brokers: [group][partition] latest publish time processed
   };

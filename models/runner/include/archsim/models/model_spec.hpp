@@ -48,6 +48,17 @@ struct StepSpec {
   std::uint32_t k = 0;          // quorum size
 };
 
+// A service's autoscaler; metric empty: none (models/service/autoscale_policy.hpp).
+struct AutoscaleSpec {
+  std::string metric;  // utilisation | queue
+  double target = 0;   // utilisation in (0, 1], or waiting requests per instance
+  std::uint32_t min = 1, max = 1;
+  SimTime interval = 15 * kSecond;
+  SimTime scale_up_cooldown = 0, scale_down_cooldown = 0;
+  SimTime provisioning_delay = 0;
+  double tolerance = 0;
+};
+
 // One row of a service's quota table (models/service/tenant_quota.hpp), by tenant name.
 struct TenantQuotaSpec {
   std::string tenant;
@@ -74,6 +85,7 @@ struct ServiceSpec {
   std::vector<TenantQuotaSpec> quotas;  // per-tenant quotas
   bool fair_queueing = false;           // round robin over tenants' waiting requests
   PlacementSpec placement;
+  AutoscaleSpec autoscale;  // instances: the count at the start (raised to min)
 };
 
 struct BalancerSpec {

@@ -43,6 +43,7 @@ struct InstanceResult {
   double utilisation = 0;       // mean busy workers / workers
   double mean_queue = 0;        // time-averaged waiting requests
   double mean_in_flight = 0;    // time-averaged requests in the instance
+  double in_service = 1;        // fraction of the measured time it was active or draining (autoscaling)
 };
 
 // A cache's counts (CacheEvent order) after warm-up, and its reads per window.
@@ -99,6 +100,28 @@ struct BrokerResult {
   std::vector<ConsumerGroupResult> groups;
 };
 
+// One decision of a service's autoscaler: instances (active and provisioning)
+// from -> to, and the metric's average over the interval that led to it.
+struct ScalingRecord {
+  SimTime at = 0;
+  std::uint32_t from = 0, to = 0;
+  double observed = 0;
+};
+
+// The instances of an autoscaled service after a change, by state.
+struct InstanceCountRecord {
+  SimTime at = 0;
+  std::uint32_t active = 0, provisioning = 0, draining = 0;
+};
+
+// An autoscaled service's timeline over the whole run (warm-up included).
+struct AutoscaleResult {
+  std::string metric;  // utilisation | queue
+  double target = 0;
+  std::vector<ScalingRecord> decisions;
+  std::vector<InstanceCountRecord> counts;  // the first is the start (at 0)
+};
+
 struct ComponentResult {
   std::string name, kind;
   std::uint32_t workers = 0;
@@ -110,6 +133,9 @@ struct ComponentResult {
   std::optional<CacheResult> cache;    // caches only
   std::optional<ShardsResult> shards;  // shard routers only
   std::optional<BrokerResult> broker;  // brokers only
+  // Autoscaled services only. Their utilisation is busy-worker time over worker
+  // time of the instances in service (active or draining), not a mean over the pool.
+  std::optional<AutoscaleResult> autoscale;
 };
 
 // One tenant's figures after warm-up: its client requests (arrivals, outcomes,

@@ -14,6 +14,7 @@
 
 #include "archsim/core/distribution.hpp"
 #include "archsim/core/histogram.hpp"
+#include "archsim/models/autoscale_policy.hpp"
 #include "archsim/models/component.hpp"
 #include "archsim/models/instance_picker.hpp"
 #include "archsim/models/retry_policy.hpp"
@@ -58,6 +59,9 @@ struct ServiceConfig {
   // instance that is not pressing, or hold the attempt (and their worker)
   // until one stops. -1: never.
   std::int64_t backpressure_high = -1, backpressure_low = -1;
+  // Autoscaling: the service has autoscale.max instances (placed up front), of
+  // which autoscale.initial are active at the start; an Autoscaler changes the set.
+  AutoscaleConfig autoscale;
   std::vector<TenantQuota> tenant_quotas;  // by tenant id; refused arrivals fail with "rejected"
   bool fair_queueing = false;  // serve waiting requests in round robin over tenants (not with lifo_above)
 };
@@ -94,6 +98,25 @@ class Service final : public Component, public Crashable {
   bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;
 
+  // Autoscaling (config.autoscale.enabled). Instances not active take no new
+  // requests but serve whatever reaches them; a draining instance stops when idle.
+  const ServiceConfig& config() const { return config_; }
+  const std::vector<std::uint32_t>* active_instances() const override {
+    return config_.autoscale.enabled ? &active_ : nullptr;
+  }
+  InstanceState state(std::uint32_t instance) const { return instances_[instance].state; }
+  std::uint32_t count(InstanceState s) const;
+  // One more instance: a draining one takes requests again at once (returns
+  // nullopt), else the lowest-numbered stopped one starts provisioning (returned).
+  std::optional<std::uint32_t> scale_up();
+  // The provisioning delay of `instance` is over: it becomes active, unless
+  // scale_down cancelled it since (its generation changed).
+  void provisioned(std::uint32_t instance, std::uint32_t generation);
+  std::uint32_t generation(std::uint32_t instance) const { return instances_[instance].generation; }
+  // One instance fewer: the highest-numbered provisioning one is cancelled,
+  // else the highest-numbered active one drains.
+  void scale_down();
+
  private:
   enum : std::uint32_t {
     kWorkDone = kFirstOwnEvent,
@@ -122,6 +145,8 @@ class Service final : public Component, public Crashable {
     double slow_factor = 1.0;
     std::array<double, 3> response_fault{};  // probability by ResponseFault
     InstanceFaultCounts faults;
+    InstanceState state = InstanceState::kActive;
+    std::uint32_t generation = 0;  // bumped when a provisioning is cancelled
   };
   struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead, hedging
     std::uint64_t first_attempts = 0, retries = 0;
@@ -172,6 +197,11 @@ class Service final : public Component, public Crashable {
   void attempt_settled(const Request& attempt, bool success);
   void complete(std::uint32_t slot, ErrorKind error);
   void release_worker(Instance& inst, const Request& r);
+  void set_state(std::uint32_t instance, InstanceState s);
+  void stop_if_drained(std::uint32_t instance);
+  // Position k among the instances taking new requests of `callee`, and their number.
+  static std::uint32_t candidate(const Service& callee, std::uint32_t k);
+  static std::uint32_t candidates(const Service& callee);
 
   ServiceConfig config_;
   std::vector<Instance> instances_;
@@ -188,6 +218,7 @@ class Service final : public Component, public Crashable {
   std::vector<Service*> callers_;
   std::size_t relieve_turn_ = 0;  // which caller resumes first when an instance stops pressing                           // services that call this one (backpressure)
   std::map<std::uint32_t, std::deque<std::uint32_t>> held_;  // callee index -> attempts held, FIFO
+  std::vector<std::uint32_t> active_;  // autoscaling: active instances, ascending
 };
 
 }  // namespace archsim
