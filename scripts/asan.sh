@@ -18,7 +18,7 @@ CI_SUBSET=(
   tests/python/test_model_api.py tests/python/test_components.py tests/python/test_cache.py
   tests/python/test_faults.py tests/python/test_network_faults.py tests/python/test_distributions.py
   tests/python/test_histogram.py tests/python/test_trace.py tests/python/test_numeric_limits.py
-  tests/python/test_scenario_loader.py tests/python/test_interruption.py
+  tests/python/test_scenario_loader.py tests/python/test_interruption.py tests/python/test_autoscale.py
 )
 tests=(tests/python)
 if [ "${1:-}" = "--ci" ]; then
