@@ -18,7 +18,7 @@ CI_SUBSET=(
   tests/python/test_model_api.py tests/python/test_components.py tests/python/test_cache.py
   tests/python/test_faults.py tests/python/test_network_faults.py tests/python/test_distributions.py
   tests/python/test_histogram.py tests/python/test_trace.py tests/python/test_numeric_limits.py
-  tests/python/test_scenario_loader.py tests/python/test_interruption.py
+  tests/python/test_scenario_loader.py tests/python/test_interruption.py tests/python/test_autoscale.py
 )
 tests=(tests/python)
 if [ "${1:-}" = "--ci" ]; then
@@ -54,5 +54,6 @@ export PYTHONPATH="$site" LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 "$PY" -c "import archsim._core as c, sys; sys.exit(0 if c.__file__.startswith('$site') else 'not the ASan build: ' + c.__file__)"
-"$PY" -m pytest -q -p no:cacheprovider "${tests[@]}" "$@"
-echo "asan: done in $((SECONDS - started)) s"
+echo "asan: Python tests start at $((SECONDS - started)) s"
+# Two workers (pytest-xdist), as in scripts/test.sh; pytest's summary is the last line.
+exec "$PY" -m pytest -q -n 2 -p no:cacheprovider "${tests[@]}" "$@"

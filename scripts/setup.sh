@@ -33,7 +33,7 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing Python tools into .venv"
   "$VPY" -m pip install -q --upgrade pip
   "$VPY" -m pip install -q "scikit-build-core>=0.11" "pybind11>=3.0" "cmake>=3.25" ninja \
-    "numpy>=1.24" "pandas>=2.0" "pyyaml>=6.0" "pytest>=8" scipy matplotlib \
+    "numpy>=1.24" "pandas>=2.0" "pyyaml>=6.0" "pytest>=8" "pytest-xdist>=3.5" scipy matplotlib \
     "jinja2>=3.1" "html5lib>=1.1" "playwright>=1.40"
   # Sweeps, tidy exports, notebooks and stubs: the extras dask, parquet, notebook, stubs.
   "$VPY" -m pip install -q "tqdm>=4.60" "pyarrow>=12" "dask[distributed]>=2023.1" "nbclient>=0.8" \

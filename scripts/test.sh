@@ -8,4 +8,5 @@ export PATH="$ROOT/.venv/bin:$PATH"   # the venv's cmake and ninja
 cmake --preset dev >/dev/null
 cmake --build --preset dev
 ctest --preset dev -j2
-exec .venv/bin/python -m pytest -q "$@"
+# Two workers (pytest-xdist): the suite is CPU-bound and CI has two cores.
+exec .venv/bin/python -m pytest -q -n 2 "$@"

@@ -259,6 +259,9 @@ class _Estimator:
                              f"percentiles; the estimate gives means only")
         if s.backpressure_high >= 0:
             self._warn(name, f"{name}: backpressure is not modelled; the estimate assumes callers never hold")
+        if s.autoscale.metric:
+            self._warn(name, f"{name}: autoscaling is not modelled; the estimate holds its "
+                             f"{max(s.instances, s.autoscale.min)} starting instances fixed")
         for st in s.steps:
             for c in st.calls:
                 if c.hedge_delay < 2**63 - 1 or c.hedge_percentile > 0:

@@ -194,3 +194,15 @@ TEST_CASE("ConsistencyChecker: a session that reads a never-written key keeps no
   CHECK(db.stale_reads == 1);
   CHECK(db.ryw_violations == 1);
 }
+
+TEST_CASE("ConsistencyChecker: a key written fast keeps its newest 1,024 versions", "[data][quick]") {
+  Fixture f;
+  for (std::uint64_t v = 1; v <= 5000; ++v) f.commit(7, v, static_cast<SimTime>(v));  // all within the horizon
+  f.read(f.db, 7, 4000, 6000);  // 1,000 behind: exact
+  f.read(f.db, 7, 1, 6000);     // 4,999 behind: stale, counted back to the oldest remembered
+  const ConsistencyResult db = f.checker->collect()[0];
+  CHECK(db.stale_reads == 2);
+  CHECK(db.staleness_versions.min() == Approx(1000).epsilon(0.01));
+  CHECK(db.staleness_versions.max() >= 1024);
+  CHECK(db.staleness_versions.max() < 4999 * 0.99);
+}

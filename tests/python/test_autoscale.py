@@ -193,3 +193,9 @@ def test_same_seed_same_fingerprint():
     a = sim.Autoscale(target_utilisation=0.6, min=2, max=8, **FAST)
     r1, r2 = (sim.run(model(a, strategy="p2c"), duration=20, seed=9) for _ in range(2))
     assert r1.fingerprint() == r2.fingerprint()
+
+
+def test_the_analytic_estimate_warns_that_autoscaling_is_not_modelled():
+    a = sim.analyze(model(sim.Autoscale(target_utilisation=0.6, min=3, max=8), instances=2))
+    assert "api: autoscaling is not modelled; the estimate holds its 3 starting instances fixed" in \
+        [f.message for f in a.findings]

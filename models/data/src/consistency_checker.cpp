@@ -42,12 +42,12 @@ std::size_t ConsistencyChecker::SessionKeyHash::operator()(const SessionKey& k) 
 }
 
 void ConsistencyChecker::on_committed(const Component& store, const Request& w, SimTime now) {
-  auto& versions = history_[store.index()][w.key];
+  KeyHistory& history = history_[store.index()][w.key];
   // Versions usually commit in order; a quorum write can overtake an older one.
-  const auto at = std::upper_bound(versions.begin(), versions.end(), w.version,
+  const auto at = std::upper_bound(history.begin(), history.end(), w.version,
                                    [](std::uint64_t v, const Commit& c) { return v < c.version; });
-  versions.insert(at, {w.version, now});
-  forget_before(versions, now - kHistoryHorizon);
+  history.commits.insert(at, {w.version, now});
+  forget_before(history, now - kHistoryHorizon);
   if (now >= warmup_) ++results_[readers_[reader_of_[store.index()]].result].committed_writes;
   SessionState& s = sessions_[session_of(store.index(), w)];
   if (w.version > s.written) {
@@ -56,22 +56,27 @@ void ConsistencyChecker::on_committed(const Component& store, const Request& w, 
   }
 }
 
-void ConsistencyChecker::forget_before(std::vector<Commit>& versions, SimTime cut) {
-  // Tried at sizes 2, 4, 8, ... and done only when at least half can go,
-  // so each commit costs O(1) amortised and the vector stays within twice
-  // the commits of the last horizon.
-  const std::size_t n = versions.size();
-  if (n < 2 || (n & (n - 1)) != 0) return;
-  std::size_t drop = 0;  // keep the newest commit before the cut: later reads had to see it
-  while (drop + 1 < n && versions[drop + 1].at < cut) ++drop;
-  if (2 * drop >= n) versions.erase(versions.begin(), versions.begin() + static_cast<std::ptrdiff_t>(drop));
+void ConsistencyChecker::forget_before(KeyHistory& history, SimTime cut) {
+  // Keep the newest commit before the cut (later reads had to see it) and at
+  // most kHistoryVersions, so a key written fast stays small too. Commit
+  // times rise with the versions but for overtaking quorum writes, which only
+  // stop the walk early. Each commit is walked past once: O(1) amortised, and
+  // the vector holds at most twice what is remembered.
+  auto& commits = history.commits;
+  while (history.first + 1 < commits.size() &&
+         (commits[history.first + 1].at < cut || commits.size() - history.first > kHistoryVersions))
+    ++history.first;
+  if (2 * history.first >= commits.size() && history.first > 0) {
+    commits.erase(commits.begin(), commits.begin() + static_cast<std::ptrdiff_t>(history.first));
+    history.first = 0;
+  }
 }
 
 void ConsistencyChecker::on_write_lost(const Component& store, std::uint64_t key, std::uint64_t version, SimTime) {
   ++results_[readers_[reader_of_[store.index()]].result].lost_writes;
-  auto& versions = history_[store.index()][key];
-  const auto it = std::find_if(versions.begin(), versions.end(), [&](const Commit& c) { return c.version == version; });
-  if (it != versions.end()) versions.erase(it);
+  KeyHistory& history = history_[store.index()][key];
+  const auto it = std::find_if(history.begin(), history.end(), [&](const Commit& c) { return c.version == version; });
+  if (it != history.end()) history.commits.erase(it);
 }
 
 void ConsistencyChecker::on_finished(const Component& c, std::uint32_t, const Request& r, SimTime) {
@@ -99,8 +104,8 @@ bool ConsistencyChecker::judge(std::uint32_t store, std::size_t result, const Re
   SimTime first_newer = kTimeMax;
   const auto found = history_[store].find(r.key);
   if (found != history_[store].end()) {
-    const auto& versions = found->second;
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    const KeyHistory& versions = found->second;
+    for (auto it = std::make_reverse_iterator(versions.end()); it != std::make_reverse_iterator(versions.begin()); ++it) {
       if (it->at >= t) continue;  // committed while the read was under way
       if (latest == nullptr) latest = &*it;
       if (it->version <= r.version) break;

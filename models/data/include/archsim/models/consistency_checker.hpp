@@ -9,12 +9,13 @@
 // its key committed strictly before the read arrived (writes committing while
 // the read is under way are concurrent with it, so either answer is right).
 //
-// Memory stays bounded on long runs: per key, commits older than
-// kHistoryHorizon are forgotten except the newest of them. A read returning a
-// version older than that is still judged stale exactly; its staleness (time
-// and versions) is then measured back to the oldest commit remembered, a lower
-// bound. Reads that take longer than the horizon from arrival to reply would
-// be judged against a shortened history; at 60 s that is no model's normal case.
+// Memory stays bounded on long runs: per key, the checker remembers the
+// commits of the last kHistoryHorizon (60 s) and the newest before it, and at
+// most kHistoryVersions (1,024) of them. A read returning a version older than
+// that is still judged stale exactly; its staleness (time and versions) is
+// then measured back to the oldest commit remembered, a lower bound. Reads
+// that take longer than the horizon from arrival to reply would be judged
+// against a shortened history; at 60 s that is no model's normal case.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -86,9 +87,18 @@ class ConsistencyChecker final : public Observer {
     std::uint32_t store = 0;  // component index of the store
     std::size_t result = 0;   // index into results_
   };
+  // One key's committed versions, ascending; those before `first` are forgotten
+  // (older than the horizon), and dropped from memory once they are half of it.
+  struct KeyHistory {
+    std::vector<Commit> commits;
+    std::size_t first = 0;
+    auto begin() const { return commits.begin() + static_cast<std::ptrdiff_t>(first); }
+    auto end() const { return commits.end(); }
+  };
   static constexpr SimTime kHistoryHorizon = 60'000'000'000;  // 60 s
-  // Drops a key's commits older than `cut`, but the newest of them, once they are half of its history.
-  static void forget_before(std::vector<Commit>& versions, SimTime cut);
+  static constexpr std::size_t kHistoryVersions = 1024;         // per key
+  // Forgets a key's commits older than `cut`, but the newest of them, and all but its newest kHistoryVersions.
+  static void forget_before(KeyHistory& history, SimTime cut);
   // Judges one read reply; true when it is stale.
   bool judge(std::uint32_t store, std::size_t result, const Request& r);
   SessionKey session_of(std::uint32_t store, const Request& r) const {
@@ -102,7 +112,7 @@ class ConsistencyChecker final : public Observer {
   std::vector<int> reader_of_;  // component index -> index into readers_, -1 when not checked
   std::vector<Reader> readers_;
   // Per store (component index): key -> committed versions, ascending.
-  std::vector<std::unordered_map<std::uint64_t, std::vector<Commit>>> history_;
+  std::vector<std::unordered_map<std::uint64_t, KeyHistory>> history_;
   std::unordered_map<SessionKey, SessionState, SessionKeyHash> sessions_;  // looked up, never iterated
 };
 
