@@ -8,7 +8,10 @@ cd "$ROOT"
 
 APT_PACKAGES=(g++ ninja-build libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libfmt-dev libyaml-cpp-dev
   graphviz  # graphviz: `dot` renders architecture diagrams (archsim.plots, archsim.report)
-  chromium)  # chromium: the headless-browser test of the HTML report (Playwright drives it)
+  chromium  # chromium: the headless-browser test of the HTML report (Playwright drives it)
+  # The libFuzzer harness of the scenario loader (scripts/fuzz.sh): clang, and libclang-rt
+  # with the libFuzzer, ASan and UBSan runtimes; python3-dev for embedding a Debian Python.
+  clang-14 libclang-rt-14-dev python3-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -38,11 +41,8 @@ if [ ! -f "$stamp" ]; then
   # Sweeps, tidy exports, notebooks and stubs: the extras dask, parquet, notebook, stubs.
   "$VPY" -m pip install -q "tqdm>=4.60" "pyarrow>=12" "dask[distributed]>=2023.1" "nbclient>=0.8" \
     "nbformat>=5.7" ipykernel ipywidgets "pybind11-stubgen>=2.5"
-  # Fuzzing (docs/hardening.md): hypothesis for the API fuzzer; atheris (libFuzzer for
-  # Python) for the scenario loader, from its wheel only (its sdist needs clang's libFuzzer).
+  # The API fuzzer (docs/hardening.md).
   "$VPY" -m pip install -q "hypothesis>=6.100"
-  "$VPY" -m pip install -q --only-binary=atheris "atheris>=2.3" \
-    || echo "setup: no atheris wheel for this Python; the libFuzzer harness will be skipped"
   "$VPY" -m pip install -q --no-build-isolation -Cbuild-dir=build/editable \
     -Ceditable.rebuild=true -Ceditable.verbose=false -e .
   rm -f .venv/.archsim-deps-*
