@@ -5,6 +5,7 @@
 // value. Percentiles report the bucket midpoint: relative error <= 2^-(sub_bits+1)
 // (0.39% at the default 7 bits). Recording is O(1); histograms of the same
 // precision merge by adding counts.
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -18,12 +19,12 @@ class Histogram {
   void record(std::int64_t value) { record_n(value, 1); }
   void record_n(std::int64_t value, std::uint64_t n) {
     if (n == 0) return;
-    if (value < 0) value = 0;
+    value = std::max<std::int64_t>(value, 0);
     const std::size_t i = index_of(static_cast<std::uint64_t>(value));
     if (i >= counts_.size()) counts_.resize(i + 1, 0);
     counts_[i] += n;
-    if (count_ == 0 || value < min_) min_ = value;
-    if (value > max_) max_ = value;
+    min_ = std::min(min_, value);  // branch-free: min_ starts at INT64_MAX
+    max_ = std::max(max_, value);
     count_ += n;
     sum_ += static_cast<double>(value) * static_cast<double>(n);
   }
@@ -57,7 +58,7 @@ class Histogram {
   std::uint64_t sub_count_;
   std::vector<std::uint64_t> counts_;  // grows to the highest bucket seen
   std::uint64_t count_ = 0;
-  std::int64_t min_ = 0, max_ = 0;
+  std::int64_t min_ = INT64_MAX, max_ = 0;  // min() reports 0 while empty
   double sum_ = 0;
 };
 
