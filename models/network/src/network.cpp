@@ -110,16 +110,14 @@ std::uint32_t Network::zone_index(const std::string& name) const {
   throw std::invalid_argument(fmt::format("network: unknown zone '{}' (declared: {})", name, fmt::join(zones_, ", ")));
 }
 
-Transit Network::transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {
-  if (from_host == to_host) return {0, false};
+Transit Network::crossing(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {
   if (faults_.any_active()) {
     // The level's draws first, so an active fault does not shift the sender's stream.
     Transit t = free_ ? Transit{0, false} : level_transit(from_host, to_host, rng);
     faults_.apply(from_host, to_host, t.delay, t.lost);
     return t;
   }
-  if (free_) return {0, false};
-  return level_transit(from_host, to_host, rng);
+  return level_transit(from_host, to_host, rng);  // not free_, or transit() would have answered
 }
 
 Transit Network::level_transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {

@@ -47,7 +47,11 @@ class Network {
   // Validates names (throws std::invalid_argument) and computes every route.
   explicit Network(const NetworkSpec& spec);
 
-  Transit transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const;
+  Transit transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const {
+    // Inline: most messages cross no network (same host, or a model without latencies).
+    if (from_host == to_host || (free_ && !faults_.any_active())) return {0, false};
+    return crossing(from_host, to_host, rng);
+  }
   // Partitions and extra latency, switched on and off during a run.
   LinkFaults& faults() { return faults_; }
   std::uint32_t host_index(const std::string& name) const;  // throws if unknown
@@ -71,6 +75,7 @@ class Network {
     double loss;
     bool zero;  // Const(0) and lossless: skip the draw
   };
+  Transit crossing(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const;  // transit() between two hosts
   Transit level_transit(std::uint32_t from_host, std::uint32_t to_host, Rng& rng) const;
 
   std::vector<std::string> zones_, zone_region_, hosts_;
