@@ -39,7 +39,9 @@ SimTime ArrivalProcess::next_after(SimTime now, Rng& rng) {
     const double rate = schedule_[segment_].rate;
     if (rate > 0) {
       const double gap_ns = frac - std::log(rng.uniform_pos()) / rate * 1e9;
-      const double whole = std::floor(gap_ns);
+      // gap_ns >= 0, so truncation is floor: a cast is a few instructions, std::floor
+      // without SSE4.1 about twenty.
+      const double whole = gap_ns < 0x1p62 ? static_cast<double>(static_cast<SimTime>(gap_ns)) : std::floor(gap_ns);
       if (whole < static_cast<double>(end - base)) {  // before the next segment (end - base >= 1)
         exact_ns_ = base + static_cast<SimTime>(whole);
         exact_frac_ = gap_ns - whole;
