@@ -21,6 +21,7 @@ from .shard_changes import AddShard, RemoveShard
 from .broker import ConsumerGroup, Publish
 from .autoscale import Autoscale
 from .tenancy import Quota
+from .deployments import BlueGreen, Canary, FeatureFlag, RollingRestart, Version
 from .result import Result
 from .slo import SLO
 from .run import run
@@ -49,4 +50,5 @@ __all__ = [
     "ConsumerGroup", "Publish",
     "Autoscale",
     "Quota",
+    "Version", "Canary", "BlueGreen", "FeatureFlag", "RollingRestart",
 ]

@@ -653,11 +653,11 @@ class Model:
 
     # -- scenario files: run options, SLOs, YAML, equality ---------------------------------
     def run_options(self, *, duration=None, warmup=None, seed=None, until_requests=None, window=None,
-                    faults=None, slos=None, replications=None) -> None:
+                    faults=None, slos=None, replications=None, deployments=None) -> None:
         """Default options for a run of this model: ``sim.run(m, **m.options)``.
 
         A scenario file's ``duration``, ``warmup``, ``seed``, ``until_requests``, ``window``,
-        ``faults``, ``slo`` and ``replications`` land here. Only the options given are stored.
+        ``faults``, ``slo``, ``replications`` and ``deployments`` land here. Only the options given are stored.
 
         Example::
 
@@ -666,7 +666,8 @@ class Model:
         """
         given = {"duration": duration, "warmup": warmup, "seed": seed, "until_requests": until_requests,
                  "window": window, "faults": None if faults is None else list(faults),
-                 "slos": None if slos is None else list(slos), "replications": replications}
+                 "slos": None if slos is None else list(slos), "replications": replications,
+                 "deployments": None if deployments is None else list(deployments)}
         for key in ("duration", "warmup", "window"):
             if given[key] is not None and not (key == "warmup" and given[key] == "mser5"):
                 to_ns(given[key], key)

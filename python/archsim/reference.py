@@ -50,6 +50,8 @@ def sections() -> list[tuple[str, str, list[S.TypeDesc]]]:
          list(S.DISTRIBUTION.types.values())),
         ("Network", "Under `network:`.", [S.NETWORK, S.LINK]),
         ("Faults", "Items of `faults:`.", list(S.FAULT.types.values())),
+        ("Deployments", "Items of `deployments:`, and the `version` of a canary or a blue-green switch.",
+         list(S.DEPLOYMENT.types.values()) + [S.VERSION]),
         ("Service-level objectives", "Items of `slo:`.", [OBJECTIVE]),
     ]
 

@@ -606,6 +606,9 @@ class Result:
             from .tenancy import tenant_records
 
             out["tenants"] = tenant_records(self.tenants())
+        if len(self._raw.deployments) or len(self._raw.versions):  # the timeline and each version's figures
+            out["deployments"] = self.deployments.astype(object).replace({np.nan: None}).to_dict(orient="records")
+            out["versions"] = self.versions().astype(object).replace({np.nan: None}).to_dict(orient="records")
         return out
 
     def to_json(self, path=None, indent: int = 2) -> str:
@@ -647,11 +650,13 @@ class Result:
         from .tenancy import tenant_report
 
         from .autoscale import autoscale_report
+        from .deployments import deployment_report
 
         return "\n".join(lines + _data_report(df, self._raw.consistency, self.consistency)
                          + broker_report(self._raw.components)
                          + autoscale_report(self._raw.components, self._raw.measured_from, self._raw.measured_to)
-                         + tenant_report(self.tenants(), _ms, _pct))
+                         + tenant_report(self.tenants(), _ms, _pct)
+                         + deployment_report(self._raw))
 
     # -- consistency (stores and caches in front of them) ----------------------
     def _consistency_record(self, name: str):
@@ -798,6 +803,57 @@ class Result:
         from .report import run_report
 
         run_report(self, path, title=title, description=description)
+
+    # -- deployments (archsim.deployments) ------------------------------------------------
+    @property
+    def deployments(self) -> pd.DataFrame:
+        """The deployment timeline, in time order: time (s), service, event (readable: "canary
+        started: v2 gets 5% of requests", "rolled back: p99 0.31 s > 0.2 s", "switched to v2",
+        "flag new-search on", "instance 2 restarted"), kind (canary_started, rolled_back,
+        promoted, switch_started, switched, flag_on, flag_off, rolling_restart,
+        restart_started, restarted), version, and share: the share of requests the deployed
+        version gets after the event (NaN for flags and restarts). Empty without deployments.
+
+        Example::
+
+            res.deployments[res.deployments.kind == "rolled_back"]
+        """
+        from .deployments import timeline_frame
+
+        return timeline_frame(self._raw)
+
+    def versions(self, name: str | None = None) -> pd.DataFrame:
+        """One row per version of each service with deployments of versions (of ``name`` only if
+        given): arrivals, completed, errors, error_rate, and the latency (s, at the service) of
+        its successful requests: mean, p50, p99. Requests after warm-up. "v1" is the service's
+        own configuration.
+
+        Example::
+
+            res.versions("api")[["version", "arrivals", "error_rate", "p99"]]
+        """
+        from .deployments import versions_frame
+
+        if name is not None:
+            self._component(name)
+        return versions_frame(self._raw, name)
+
+    def version_share(self, name: str, window=None) -> pd.DataFrame:
+        """Each version's share of the requests that arrived at service ``name``, per
+        time-series window (rows: window start, s; one column per version): a canary's 5 %,
+        a blue-green ramp, a rollback. ``window`` (a multiple of the run's window) coarsens it.
+
+        Example::
+
+            res.version_share("api", window="10s").plot()
+        """
+        from .deployments import share_frame
+
+        self._component(name)
+        if not any(v.service == name for v in self._raw.versions):
+            raise ValueError(f"version_share: {name!r} had no deployment of a version in this run")
+        factor = 1 if window is None else self._window_factor(window)
+        return share_frame(self._raw, name, factor)
 
 
 _CACHE_SERIES = ("hit_ratio", "hits", "misses")

@@ -10,6 +10,7 @@ from numbers import Integral
 
 from . import _core
 from ._units import to_ns
+from .deployments import Deployment
 from .faults import Fault
 from .model import Model
 from .result import Result
@@ -47,7 +48,7 @@ class _ProgressBar:
 
 def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_requests: int | None = None,
         window="1s", progress: bool | None = None, max_events: int | None = None, faults=(),
-        trace: float | None = None, slos=(), replications: int = 1, event_log=None):
+        trace: float | None = None, slos=(), replications: int = 1, event_log=None, deployments=()):
     """Simulate ``model`` and return its Result (a ReplicatedResult when ``replications`` > 1).
 
     duration: simulated time to run (seconds or "10m"); until_requests: stop after this many
@@ -66,6 +67,9 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     event_log: debug mode, a file path: every event the engine takes from its queue is written
     there, one line each (time in ns, sequence number, component, kind, payload); compare two
     logs with ``archsim.event_log.first_divergence``. Off (None) by default, at no cost.
+    deployments: canaries, blue-green switches, feature flags and rolling restarts
+    (``Canary``, ``BlueGreen``, ``FeatureFlag``, ``RollingRestart``); the timeline is
+    ``Result.deployments``, each version's figures ``Result.versions``.
     Ctrl-C ends the run early and returns what was simulated so far.
 
     Example::
@@ -81,7 +85,7 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
     if isinstance(replications, bool) or not isinstance(replications, Integral) or replications < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     options = dict(duration=duration, seed=seed, until_requests=until_requests, window=window,
-                   max_events=max_events, faults=faults, trace=trace, slos=slos)
+                   max_events=max_events, faults=faults, trace=trace, slos=slos, deployments=deployments)
     if event_log is not None:
         if replications != 1 or (isinstance(warmup, str) and warmup == "mser5"):
             raise ValueError("event_log logs a single run; it cannot be combined with replications > 1 "
@@ -96,7 +100,7 @@ def run(model: Model, *, duration=None, warmup=0.0, seed: int = 0, until_request
 
 
 def _run_single(model: Model, *, duration, warmup, seed, until_requests, window, progress, max_events,
-                faults, trace, slos, event_log=None) -> Result:
+                faults, trace, slos, event_log=None, deployments=()) -> Result:
     if not isinstance(model, Model):
         raise ValueError(f"run: expected an archsim.Model, got {type(model).__name__}")
     if duration is None and until_requests is None:
@@ -129,6 +133,16 @@ def _run_single(model: Model, *, duration, warmup, seed, until_requests, window,
                              f"ErrorResponses, CorruptResponses, Partition, LinkLatency), got {f!r}")
         fault_specs.append(f._spec())
     opts.faults = fault_specs
+    deployment_specs = []
+    for d in deployments:
+        if not isinstance(d, Deployment):
+            raise ValueError(f"deployments: expected a deployment (archsim.Canary, BlueGreen, FeatureFlag, "
+                             f"RollingRestart), got {d!r}")
+        if d.service not in model.components:
+            raise ValueError(f"deployments: {type(d).__name__} names service {d.service!r}, which is not in the "
+                             f"model; components: {', '.join(model.components)}")
+        deployment_specs.append(d._spec())
+    opts.deployments = deployment_specs
     if trace is not None:
         if isinstance(trace, bool) or not isinstance(trace, (int, float)) or not 0 < trace <= 1:
             raise ValueError(f"trace must be a fraction of client requests in (0, 1], got {trace!r}")

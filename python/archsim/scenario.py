@@ -44,6 +44,8 @@ RUN_OPTIONS = [
             "independent runs (seeds derived from seed); figures get 95 % confidence intervals", None),
     S.Param("faults", S.ListOf(S.FAULT), "faults injected into the run", []),
     S.Param("slo", S.ListOf(S.Record(OBJECTIVE)), "service-level objectives, judged on the result", []),
+    S.Param("deployments", S.ListOf(S.DEPLOYMENT), "canaries, blue-green switches, feature flags and rolling "
+                                                   "restarts during the run", []),
 ]
 
 class _ComponentsLabel(S.ValueType):
@@ -434,19 +436,23 @@ def _dry_run(cx: _Reader, model: Model, root, top) -> None:
         run(model, **options, max_events=1, progress=False)
     except ValueError as e:
         message = str(e)
-        node, path = root, ""
-        for name in re.findall(r"[\w.\-\[\]]+", message):
-            base = name.split("[", 1)[0]
-            if base in cx.kinds and "components" in top:
-                node = next((k for k, _ in top["components"][1].value if k.value == base), root)
-                path = f"components.{base}"
-                break
+        if message.startswith("deployment") and "deployments" in top:  # "deployment 0 (canary of 'api'): ..."
+            node, path = top["deployments"][1], "deployments"
         else:
-            for key in ("faults", "warmup", "duration", "until_requests", "window", "network"):
-                if key in message and key in top:
-                    node, path = top[key][1], key
-                    break
+            node, path = _position_of(cx, root, top, message)
         cx.error(node, path, message)
+
+
+def _position_of(cx: _Reader, root, top, message: str):
+    """The node a runner message is about: the first component it names, else a run option."""
+    for name in re.findall(r"[\w.\-\[\]]+", message):
+        base = name.split("[", 1)[0]
+        if base in cx.kinds and "components" in top:
+            return next((k for k, _ in top["components"][1].value if k.value == base), root), f"components.{base}"
+    for key in ("faults", "warmup", "duration", "until_requests", "window", "network"):
+        if key in message and key in top:
+            return top[key][1], key
+    return root, ""
 
 
 # -- overrides ---------------------------------------------------------------------------------

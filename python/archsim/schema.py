@@ -33,6 +33,7 @@ from .model import ComponentRef, Link
 from .autoscale import Autoscale
 from .backpressure import Backpressure
 from .broker import ORDERINGS, OVERFLOWS, ConsumerGroup
+from .deployments import BlueGreen, Canary, FeatureFlag, RollingRestart, Version
 from .rate_limit import RateLimit
 from .tenancy import Quota
 from .slo import SLO
@@ -1042,3 +1043,78 @@ SLO_DESC = TypeDesc(
                     "threshold": o.threshold, "window": o.window, "op": o.op,
                     "name": None if o.name == SLO(o.component, o.availability, o.percentile, o.threshold,
                                                   o.window, o.op).name else o.name})
+
+# -- deployments -------------------------------------------------------------------------------
+SERVICE = Ref("component", ("service",))
+SERVICE.label = "the name of a service"
+VERSION = TypeDesc(
+    "Version", "A version of a service's code; what it leaves null is the service's own (version v1).",
+    [Param("name", Str(), "the version's name (v1 is the service's own configuration)"),
+     Param("service_time", Optional(SERVICE_TIME, "the service's"),
+           "time a worker spends on a request (per operation if a mapping)", None, "s"),
+     Param("error_probability", Optional(Number(0, 1), "the service's"),
+           "chance a request fails with 'error' after its service time", None)],
+    build=Version, cls=Version,
+    read=lambda v: {"name": v.name, "service_time": v.service_time, "error_probability": v.error_probability})
+
+
+def _seconds_or_none(ns):
+    return None if ns is None else ns / 1e9
+
+
+DEPLOYMENT = Variant("deployment", [
+    TypeDesc("Canary", "From `at`, `share` of the requests go to `version`; judged every `window` once it has "
+                       "`min_requests` requests: an error rate above `max_error_rate` or a p99 above `max_p99` "
+                       "rolls it back; the first passing judgement after `promote_after` promotes it.",
+             [Param("service", SERVICE, "the service deployed to"),
+              Param("version", Record(VERSION), "the new version"),
+              Param("share", Number(0, 1, low_open=True), "fraction of the requests it gets, below 1", 0.05),
+              Param("at", SECONDS, "start", 0.0, "s"),
+              Param("window", Duration(positive=True), "time between judgements", "10s", "s"),
+              Param("min_requests", Int(1, 2**62), "its finished requests a judgement needs", 100),
+              Param("max_error_rate", Optional(Number(0, 1), "not judged on errors"),
+                    "roll back above this error rate", None),
+              Param("max_p99", Optional(Duration(positive=True), "not judged on latency"),
+                    "roll back above this p99 latency at the service", None, "s"),
+              Param("promote_after", Optional(Duration(positive=True), "never promoted"),
+                    "promote at the first passing judgement after this long", None, "s")],
+             build=Canary, cls=Canary,
+             read=lambda d: {"service": d.service, "version": d.version, "share": d.share, "at": d.at_ns / 1e9,
+                             "window": d.window_ns / 1e9, "min_requests": d.min_requests,
+                             "max_error_rate": d.max_error_rate, "max_p99": _seconds_or_none(d.max_p99_ns),
+                             "promote_after": _seconds_or_none(d.promote_after_ns)}),
+    TypeDesc("BlueGreen", "At `at` the requests switch to `version`: at once, or linearly over `ramp`.",
+             [Param("service", SERVICE, "the service deployed to"),
+              Param("version", Record(VERSION), "the new version"),
+              Param("at", SECONDS, "start", 0.0, "s"),
+              Param("ramp", SECONDS, "time over which the traffic moves (0: at once)", 0.0, "s")],
+             build=BlueGreen, cls=BlueGreen,
+             read=lambda d: {"service": d.service, "version": d.version, "at": d.at_ns / 1e9,
+                             "ramp": d.ramp_ns / 1e9}),
+    TypeDesc("FeatureFlag", "Flag `name` is on from `at` for `duration` and changes every request of the service: "
+                            "extra time, another service time, an extra error probability.",
+             [Param("service", SERVICE, "the service whose flag it is"),
+              Param("name", Str(), "the flag's name"),
+              Param("at", SECONDS, "when it is turned on", 0.0, "s"),
+              Param("duration", Optional(Duration(positive=True), "until the end of the run"), "how long it is on",
+                    None, "s"),
+              Param("extra_time", Optional(DISTRIBUTION, "none"), "added to each service time", None, "s"),
+              Param("service_time", Optional(SERVICE_TIME, "unchanged"),
+                    "replaces the service time (per operation if a mapping)", None, "s"),
+              Param("error_probability", Number(0, 1), "extra chance a request fails with 'error'", 0.0)],
+             build=FeatureFlag, cls=FeatureFlag,
+             read=lambda f: {"service": f.service, "name": f.name, "at": f.at_ns / 1e9,
+                             "duration": _seconds_or_none(f.duration_ns), "extra_time": f.extra_time,
+                             "service_time": f.service_time, "error_probability": f.error_probability}),
+    TypeDesc("RollingRestart", "From `at`, the instances restart `batch` at a time, each batch down for "
+                               "`restart_time` (a crash and a restart), `pause` between batches.",
+             [Param("service", INSTANCE, "the component restarted (service, cache, store, broker)"),
+              Param("at", SECONDS, "start", 0.0, "s"),
+              Param("batch", Int(1, 10_000_000), "instances restarted at once", 1),
+              Param("restart_time", Duration(positive=True), "how long each instance is down", "30s", "s"),
+              Param("pause", SECONDS, "wait between batches", 0.0, "s")],
+             build=RollingRestart, cls=RollingRestart,
+             read=lambda d: {"service": d.service, "at": d.at_ns / 1e9, "batch": d.batch,
+                             "restart_time": d.restart_time_ns / 1e9, "pause": d.pause_ns / 1e9}),
+])
+DEPLOYMENT.label = "a deployment ({Canary: {...}}, {BlueGreen: {...}}, {FeatureFlag: {...}}, {RollingRestart: {...}})"

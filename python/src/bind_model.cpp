@@ -150,7 +150,8 @@ void bind_model(py::module_& m) {
       .def_readwrite("max_events", &RunOptions::max_events)
       .def_readwrite("faults", &RunOptions::faults)
       .def_readwrite("trace_sample", &RunOptions::trace_sample)
-      .def_readwrite("event_log", &RunOptions::event_log);
+      .def_readwrite("event_log", &RunOptions::event_log)
+      .def_readwrite("deployments", &RunOptions::deployments);
 
   py::class_<OpResult>(m, "OpResult")
       .def_readonly("op", &OpResult::op)
@@ -231,6 +232,8 @@ void bind_model(py::module_& m) {
       .def_readonly("peak_requests_in_use", &RunResult::peak_requests_in_use)
       .def_readonly("components", &RunResult::components)
       .def_readonly("faults", &RunResult::faults)
+      .def_readonly("deployments", &RunResult::deployments)
+      .def_readonly("versions", &RunResult::versions)
       .def("fingerprint", [](const RunResult& r) { return fingerprint(r); });
 
   m.def(

@@ -16,4 +16,5 @@ void bind_architecture(pybind11::module_& m);
 void bind_store(pybind11::module_& m);
 void bind_autoscale(pybind11::module_& m);
 void bind_tenancy(pybind11::module_& m);  // quotas and per-tenant results
+void bind_deploy(pybind11::module_& m);  // deployments: versions, canaries, flags, restarts
 }  // namespace archsim::python

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   archsim::python::bind_architecture(m);
   archsim::python::bind_store(m);
   archsim::python::bind_tenancy(m);
+  archsim::python::bind_deploy(m);
 }

@@ -206,11 +206,12 @@ def scaled(estimate: Estimate, factor: float, offset: float = 0.0) -> Estimate:
 FINGERPRINT_REQUESTS = 10_000
 
 
-def check_fingerprint(key: str, model: sim.Model, seed: int) -> None:
-    """Run ``model`` at ``seed`` for FINGERPRINT_REQUESTS client requests and compare
-    the result's fingerprint with the entry ``key`` of fingerprints.json (rewrite
-    the entry instead when ARCHSIM_UPDATE_FINGERPRINTS=1)."""
-    r = sim.run(model, until_requests=FINGERPRINT_REQUESTS, warmup=0, seed=seed, progress=False)
+def check_fingerprint(key: str, model: sim.Model, seed: int, **options) -> None:
+    """Run ``model`` at ``seed`` for FINGERPRINT_REQUESTS client requests (with further
+    run ``options``, such as deployments) and compare the result's fingerprint with the
+    entry ``key`` of fingerprints.json (rewrite the entry instead when
+    ARCHSIM_UPDATE_FINGERPRINTS=1)."""
+    r = sim.run(model, until_requests=FINGERPRINT_REQUESTS, warmup=0, seed=seed, progress=False, **options)
     assert r.requests_completed == FINGERPRINT_REQUESTS
     got = r.fingerprint()
     if os.environ.get(UPDATE_ENV) == "1":

@@ -13,8 +13,9 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
+// "restart" is a crash by another name: a rolling restart's (deployment_controller.hpp).
 const std::vector<std::string> kServiceKinds{"crash", "slow", "drop_responses", "error_responses",
-                                             "corrupt_responses", "random_crashes"};
+                                             "corrupt_responses", "random_crashes", "restart"};
 const std::vector<std::string> kNetworkKinds{"partition", "link_latency"};
 
 bool is_one_of(const std::string& kind, const std::vector<std::string>& kinds) {
@@ -91,7 +92,7 @@ void FaultInjector::plan_service_fault(const FaultSpec& spec, const std::string&
   }
   auto* service = dynamic_cast<Service*>(target);  // once, before the run
   auto* crashable = dynamic_cast<Crashable*>(target);
-  const bool crash_kind = spec.kind == "crash" || spec.kind == "random_crashes";
+  const bool crash_kind = spec.kind == "crash" || spec.kind == "random_crashes" || spec.kind == "restart";
   if (service == nullptr && !(crash_kind && crashable != nullptr))
     fail(fmt::format("{}: '{}' is a {}; faults apply to services (crashes also to caches, stores and brokers)", where, name,
                      target->kind()));
@@ -188,7 +189,7 @@ std::uint64_t FaultInjector::counter(const Planned& p) const {
          : k == "drop_responses" ? c.dropped
          : k == "error_responses" ? c.errored
          : k == "corrupt_responses" ? c.corrupted
-                                    : c.refused;  // crash, random_crashes
+                                    : c.refused;  // crash, random_crashes, restart
 }
 
 void FaultInjector::begin_record(Planned& p, const char* kind) {
@@ -217,7 +218,7 @@ void FaultInjector::handle(const Event& event) {
         return;
       }
       begin_record(p, s.kind.c_str());
-      if (s.kind == "crash") {
+      if (s.kind == "crash" || s.kind == "restart") {
         log_[p.log_index].failed_requests = p.crashable->crash(p.instance);  // replies may run callers: log first
       } else if (s.kind == "slow") {
         p.service->set_slow_factor(p.instance, s.factor);
@@ -229,7 +230,7 @@ void FaultInjector::handle(const Event& event) {
       return;
     case kEnd:
       end_record(p);
-      if (s.kind == "crash") {
+      if (s.kind == "crash" || s.kind == "restart") {
         p.crashable->restart(p.instance);
       } else if (s.kind == "slow") {
         p.service->set_slow_factor(p.instance, 1.0);

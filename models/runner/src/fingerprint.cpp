@@ -151,6 +151,23 @@ std::string fingerprint(const RunResult& r) {
     h.add(t.latency);
     h.add(t.refused);
   }
+  for (const auto& e : r.deployments) {  // empty without deployments: older fingerprints stand
+    h.add(e.at);
+    h.add(e.service);
+    h.add(e.kind);
+    h.add(e.detail);
+    h.add(e.version);
+    h.add(e.share);
+  }
+  for (const auto& v : r.versions) {
+    h.add(v.service);
+    h.add(v.name);
+    h.add(v.arrivals);
+    h.add(v.completed);
+    h.add(v.failed);
+    h.add(v.latency);
+    for (const auto& [index, arrivals] : v.windows) h.add(index), h.add(arrivals);
+  }
   return fmt::format("{:016x}", h.h);
 }
 

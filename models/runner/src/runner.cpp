@@ -16,6 +16,7 @@
 #include "archsim/models/cache.hpp"
 #include "archsim/models/client.hpp"
 #include "archsim/models/consistency_checker.hpp"
+#include "archsim/models/deployment_controller.hpp"
 #include "archsim/models/fault_injector.hpp"
 #include "archsim/models/metrics_recorder.hpp"
 #include "archsim/models/placement.hpp"
@@ -597,7 +598,11 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   if (checker.active()) world.signals.subscribe(&checker);  // no stores: no cost per event
 
   const SimTime run_end = options.duration;
-  FaultInjector faults(options.faults, world.components, network, sim, run_end);
+  DeploymentController deployments(options.deployments, world, run_end, options.warmup, options.window);
+  if (deployments.watches()) world.signals.subscribe(&deployments);
+  std::vector<FaultSpec> fault_specs = options.faults;  // rolling restarts are restart faults
+  for (FaultSpec& f : deployments.restart_faults()) fault_specs.push_back(std::move(f));
+  FaultInjector faults(fault_specs, world.components, network, sim, run_end);
   std::vector<std::unique_ptr<Autoscaler>> autoscalers;
   for (Component* c : world.components)
     if (auto* s = dynamic_cast<Service*>(c); s && s->config().autoscale.enabled) {
@@ -609,6 +614,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   recorder.initialise(sim);
   faults.initialise();
   for (auto& a : autoscalers) a->initialise(sim, run_end);
+  deployments.initialise();
   for (auto& c : components) c->initialise();
 
   // run
@@ -645,6 +651,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   result.consistency = checker.collect();
   result.tenants = recorder.collect_tenants();
   if (tenants.unused_none()) result.tenants.erase(result.tenants.begin());
+  deployments.collect(result, sim.now());
   return result;
 }
 

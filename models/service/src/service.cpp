@@ -67,7 +67,8 @@ void Service::handle(const Event& event) {
       if (!tag_current(event.payload) || world_.requests[slot].step == kFinishedStep) break;  // failed by a crash
       Request& r = world_.requests[slot];
       Instance& inst = instances_[r.instance];
-      if (config_.error_probability > 0 && inst.error_rng.bernoulli(config_.error_probability)) {
+      const double error_probability = error_probability_for(r);
+      if (error_probability > 0 && inst.error_rng.bernoulli(error_probability)) {
         complete(slot, ErrorKind::kError);
         break;
       }
@@ -102,6 +103,7 @@ void Service::arrive(std::uint32_t slot) {
   Request& r = world_.requests[slot];
   const SimTime now = world_.sim.now();
   r.arrived = now;
+  if (!versions_.empty()) r.code_version = pick_version(now);
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
   if (inst.state == InstanceState::kStopped) set_state(r.instance, InstanceState::kDraining);  // sent before it stopped
@@ -138,10 +140,12 @@ void Service::start(std::uint32_t slot) {
   ++inst.busy;
   world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
-  const Distribution& d =
-      r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
+  const Distribution& d = service_time_for(r);
   if (inst.slow_factor != 1.0) ++inst.faults.slowed;
-  const double seconds = d.sample(inst.service_rng) * inst.slow_factor;
+  double seconds = d.sample(inst.service_rng) * inst.slow_factor;
+  if (flags_on_ > 0)
+    for (FlagEffect& f : flags_)
+      if (f.on && f.extra_time) seconds += f.extra_time->sample(f.rng) * inst.slow_factor;
   world_.sim.schedule_in(draw_to_time(seconds), handler(), kWorkDone, tag(slot));
 }
 
@@ -568,6 +572,54 @@ void Service::scale_down() {
     }
   }
   throw std::logic_error(name() + ": scale_down with no instance to remove");
+}
+
+std::uint8_t Service::add_version(VersionBehaviour version) {
+  if (versions_.empty()) {
+    versions_.push_back(own_version());
+    version_rng_.emplace(world_.sim.stream(name() + "/versions"));
+  }
+  if (versions_.size() > UINT8_MAX) throw std::invalid_argument("a service has at most 255 versions");
+  versions_.push_back(std::move(version));
+  return static_cast<std::uint8_t>(versions_.size() - 1);
+}
+
+std::uint8_t Service::pick_version(SimTime now) {
+  const double p = split_.share(now);
+  if (p <= 0) return split_.stable;
+  if (p >= 1) return split_.next;
+  return version_rng_->bernoulli(p) ? split_.next : split_.stable;
+}
+
+std::size_t Service::add_flag(FlagEffect flag) {
+  flags_.push_back(std::move(flag));
+  return flags_.size() - 1;
+}
+
+void Service::set_flag(std::size_t flag, bool on) {
+  if (flags_[flag].on == on) return;
+  flags_[flag].on = on;
+  on ? ++flags_on_ : --flags_on_;
+}
+
+const Distribution& Service::service_time_for(const Request& r) const {
+  if (flags_on_ > 0)
+    for (const FlagEffect& f : flags_) {  // the first flag that replaces this op's time wins
+      if (!f.on) continue;
+      if (r.op < f.per_op.size() && f.per_op[r.op]) return *f.per_op[r.op];
+      if (f.service_time) return *f.service_time;
+    }
+  if (versions_.empty())
+    return r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
+  return versions_[r.code_version].time_for(r.op);
+}
+
+double Service::error_probability_for(const Request& r) const {
+  double p = versions_.empty() ? config_.error_probability : versions_[r.code_version].error_probability;
+  if (flags_on_ > 0)
+    for (const FlagEffect& f : flags_)
+      if (f.on) p = 1 - (1 - p) * (1 - f.error_probability);  // independent causes of failure
+  return p;
 }
 
 }  // namespace archsim

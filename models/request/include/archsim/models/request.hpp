@@ -55,6 +55,7 @@ struct Request {
   bool effect = false;               // the serving component completed it: its effect happened
   bool corrupted = false;            // a success whose data a response fault corrupted (here or downstream)
   bool from_cache = false;           // the reply was served by a cache, not by its backend
+  std::uint8_t code_version = 0;     // deployments: the version of the serving service's code that handles it
 };
 
 // What a reply tells the caller. Components that only pass a request on (balancers, shard

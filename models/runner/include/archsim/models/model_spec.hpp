@@ -9,6 +9,7 @@
 #include "archsim/core/distribution.hpp"
 #include "archsim/core/key_chooser.hpp"
 #include "archsim/models/arrival_process.hpp"
+#include "archsim/models/deployment_spec.hpp"
 #include "archsim/models/network.hpp"
 #include "archsim/models/shards.hpp"
 
@@ -216,6 +217,7 @@ struct RunOptions {
   std::vector<FaultSpec> faults;
   double trace_sample = 0;               // fraction of client requests traced (0: no trace)
   std::string event_log;                 // debug: a file to log every event in (empty: off)
+  std::vector<DeploymentSpec> deployments;  // canaries, blue-green switches, feature flags, rolling restarts
 };
 
 }  // namespace archsim

@@ -161,6 +161,26 @@ struct FaultRecord {
   std::uint64_t affected = 0;
 };
 
+// One entry of the deployment timeline.
+struct DeploymentEvent {
+  SimTime at = 0;
+  std::string service;
+  std::string kind;     // canary_started, rolled_back, promoted, switch_started, switched, flag_on, flag_off,
+                        // rolling_restart, restart_started, restarted
+  std::string detail;   // readable: "rolled back: p99 0.31 s > 0.2 s"
+  std::string version;  // the version concerned (deployments of versions)
+  double share = 0;     // the share of requests the newest version gets after the event
+};
+
+// One version of a service with deployments: its requests after warm-up, and its
+// arrivals per time-series window over the whole run.
+struct VersionResult {
+  std::string service, name;
+  std::uint64_t arrivals = 0, completed = 0, failed = 0;
+  Histogram latency;  // successful requests, ns (arrival to reply at the service)
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> windows;  // (window index, arrivals), non-empty windows
+};
+
 struct RunResult {
   std::string model;
   std::uint64_t seed = 0;
@@ -176,6 +196,8 @@ struct RunResult {
   std::vector<std::string> operations;  // op index -> name, for the spans
   std::vector<ConsistencyResult> consistency;  // per store and per cache in front of one, in component order
   std::vector<TenantResult> tenants;  // by tenant id; empty for a single-tenant model
+  std::vector<DeploymentEvent> deployments;    // the deployment timeline, in time order
+  std::vector<VersionResult> versions;         // per service with deployments of versions, per version
 };
 
 // A stable 64-bit hash (hex) of every reported figure, in a fixed order.

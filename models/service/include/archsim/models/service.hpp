@@ -21,6 +21,7 @@
 #include "archsim/models/tenant_quota.hpp"
 #include "archsim/models/wait_queue.hpp"
 #include "archsim/models/token_bucket.hpp"
+#include "archsim/models/version_split.hpp"
 
 namespace archsim {
 
@@ -116,6 +117,17 @@ class Service final : public Component, public Crashable {
   // One instance fewer: the highest-numbered provisioning one is cancelled,
   // else the highest-numbered active one drains.
   void scale_down();
+
+  // Deployments (version_split.hpp). Version 0 is the service's own configuration;
+  // add_version returns the new version's index. set_split routes the requests that
+  // arrive from now on between two versions. add_flag returns the flag's index.
+  std::uint8_t add_version(VersionBehaviour version);
+  VersionBehaviour own_version() const { return {"", config_.service_time, config_.per_op, config_.error_probability}; }
+  const std::string& version_name(std::uint8_t version) const { return versions_[version].name; }
+  void set_split(const TrafficSplit& split) { split_ = split; }
+  const TrafficSplit& split() const { return split_; }
+  std::size_t add_flag(FlagEffect flag);
+  void set_flag(std::size_t flag, bool on);
 
  private:
   enum : std::uint32_t {
@@ -219,6 +231,17 @@ class Service final : public Component, public Crashable {
   std::size_t relieve_turn_ = 0;  // which caller resumes first when an instance stops pressing                           // services that call this one (backpressure)
   std::map<std::uint32_t, std::deque<std::uint32_t>> held_;  // callee index -> attempts held, FIFO
   std::vector<std::uint32_t> active_;  // autoscaling: active instances, ascending
+
+  // Deployments: empty (and never consulted) until a deployment adds a version or a flag,
+  // so a service without one draws no extra random numbers.
+  std::uint8_t pick_version(SimTime now);
+  const Distribution& service_time_for(const Request& r) const;
+  double error_probability_for(const Request& r) const;
+  std::vector<VersionBehaviour> versions_;  // [0]: the service's own configuration
+  TrafficSplit split_;
+  std::optional<Rng> version_rng_;  // "<service>/versions": the version of each request
+  std::vector<FlagEffect> flags_;
+  std::size_t flags_on_ = 0;
 };
 
 }  // namespace archsim
