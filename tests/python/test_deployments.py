@@ -185,10 +185,6 @@ def test_bad_arguments_name_the_field(make, message):
     ([sim.Canary("api", sim.Version("v2"), at=100)], "after the run ends"),
     ([sim.BlueGreen("api", sim.Version("v2"), at=1), sim.BlueGreen("api", sim.Version("v2"), at=5)],
      "already has a version 'v2'"),
-    ([sim.Canary("api", sim.Version("v2"), at=1), sim.BlueGreen("api", sim.Version("v3"), at=5)],
-     "while deployment 0 (canary of 'api') still moves traffic (until the end of the run)"),
-    ([sim.BlueGreen("api", sim.Version("v2"), at=1, ramp=10), sim.BlueGreen("api", sim.Version("v3"), at=5)],
-     "still moves traffic (until 11s)"),
     ([sim.FeatureFlag("api", "f", extra_time="1ms"), sim.FeatureFlag("api", "f", error_probability=0.1)],
      "already has a flag 'f'"),
     (["canary"], "deployments: expected a deployment"),
@@ -211,6 +207,19 @@ def test_successive_deployments_build_on_each_other():
     assert means.loc[5.0] == pytest.approx(0.0025, rel=0.1)  # half v2, half v3
     assert means.loc[8.0] == pytest.approx(0.003, rel=0.02)
     assert means.loc[13.0] == pytest.approx(0.004, rel=0.02)
+
+
+def test_a_new_version_supersedes_one_still_moving_traffic():
+    d = [sim.Canary("api", sim.Version("v2"), share=0.5, at=1, window=100),
+         sim.BlueGreen("api", sim.Version("v3"), at=5, ramp=10),
+         sim.BlueGreen("api", sim.Version("v4"), at=10)]
+    res = run(d, duration=20)
+    t = res.deployments
+    assert t.kind.tolist() == ["canary_started", "superseded", "switch_started", "superseded", "switched"]
+    assert t.event.iloc[1] == "v2 superseded by v3: its requests go to v1 again"
+    assert t.event.iloc[3] == "v3 superseded by v4: its requests go to v1 again"
+    share = res.version_share("api")
+    assert (share.loc[11.0:, "v4"] == 1).all() and (share.loc[10.0:, "v3"] == 0).all()
 
 
 # -- scenario files ---------------------------------------------------------------------------

@@ -32,14 +32,6 @@ void check_probability(double p, const std::string& where, const char* field) {
 
 std::string seconds(SimTime t) { return fmt::format("{:.3g} s", static_cast<double>(t) / 1e9); }
 
-// When a deployment of a version stops changing its service's traffic (kTimeMax: never).
-SimTime settles_at(const DeploymentSpec& d) {
-  if (d.kind == "blue_green") return d.at + d.ramp;
-  if (d.promote_after == kTimeMax) return kTimeMax;
-  const SimTime judgements = (d.promote_after + d.window - 1) / d.window;  // promoted at a judgement
-  return d.at + judgements * d.window;
-}
-
 }  // namespace
 
 DeploymentController::DeploymentController(const std::vector<DeploymentSpec>& specs, World& world, SimTime run_end,
@@ -82,15 +74,6 @@ DeploymentController::DeploymentController(const std::vector<DeploymentSpec>& sp
     }
     planned_.push_back(std::move(p));
   }
-  // Two deployments of versions to one service must not overlap: each starts from the version the last settled on.
-  for (const Planned& a : planned_)
-    for (const Planned& b : planned_)
-      if (&a != &b && a.service != nullptr && a.service == b.service && a.spec.kind != "feature_flag" &&
-          b.spec.kind != "feature_flag" && a.spec.at <= b.spec.at && b.spec.at < settles_at(a.spec) &&
-          (a.spec.at < b.spec.at || &a < &b))
-        fail(fmt::format("{}: it starts at {}, while {} still moves traffic (until {}); start it later, or give "
-                         "the earlier one a promote_after", b.where, format_duration(b.spec.at), a.where,
-                         settles_at(a.spec) == kTimeMax ? "the end of the run" : format_duration(settles_at(a.spec))));
 }
 
 void DeploymentController::plan_version(Planned& p, std::vector<std::string>& operations) {
@@ -200,6 +183,7 @@ void DeploymentController::handle(const Event& event) {
   const SimTime now = world_.sim.now();
   switch (event.kind) {
     case kStart:
+      if (s.kind != "feature_flag") supersede(event.payload);
       if (s.kind == "feature_flag") {
         p.service->set_flag(p.flag, true);
         log(p, "flag_on", fmt::format("flag {} on", s.flag), kNoShare);
@@ -209,7 +193,8 @@ void DeploymentController::handle(const Event& event) {
         const std::uint8_t stable = p.service->split().stable;
         p.service->set_split(TrafficSplit{stable, p.version, s.share, s.share, now, now});
         p.judging = true;
-        watched_[p.watched].judged = event.payload;
+        watched_[p.watched].active = event.payload;
+        
         log(p, "canary_started",
             fmt::format("canary started: {} gets {:g}% of requests", s.version.name, 100 * s.share), s.share);
         world_.sim.schedule_in(s.window, handler_, kJudge, event.payload);
@@ -219,6 +204,8 @@ void DeploymentController::handle(const Event& event) {
       } else {
         const std::uint8_t stable = p.service->split().stable;
         p.service->set_split(TrafficSplit{stable, p.version, 0, 1, now, now + s.ramp});
+        p.judging = true;
+        watched_[p.watched].active = event.payload;
         log(p, "switch_started",
             fmt::format("switch to {} started: traffic moves over {}", s.version.name, seconds(s.ramp)), 0);
         world_.sim.schedule_at(now + s.ramp, handler_, kSwitched, event.payload);
@@ -226,6 +213,9 @@ void DeploymentController::handle(const Event& event) {
       return;
     case kJudge: judge(event.payload); return;
     case kSwitched:
+      if (!p.judging) return;  // superseded during its ramp
+      p.judging = false;
+      watched_[p.watched].active = SIZE_MAX;
       p.service->set_split(TrafficSplit{p.version, p.version, 0, 0, now, now});
       log(p, "switched", fmt::format("switched to {}", s.version.name), 1);
       return;
@@ -237,8 +227,23 @@ void DeploymentController::handle(const Event& event) {
   }
 }
 
+void DeploymentController::supersede(std::size_t index) {
+  Watched& w = watched_[planned_[index].watched];
+  if (w.active == SIZE_MAX) return;
+  Planned& old = planned_[w.active];
+  const SimTime now = world_.sim.now();
+  const std::uint8_t stable = old.service->split().stable;
+  old.service->set_split(TrafficSplit{stable, stable, 0, 0, now, now});
+  old.judging = false;
+  w.active = SIZE_MAX;
+  log(old, "superseded", fmt::format("{} superseded by {}: its requests go to {} again", old.spec.version.name,
+                                     planned_[index].spec.version.name, w.versions[stable].name),
+      0);
+}
+
 void DeploymentController::judge(std::size_t index) {
   Planned& p = planned_[index];
+  if (!p.judging) return;  // superseded
   const DeploymentSpec& s = p.spec;
   const SimTime now = world_.sim.now();
   if (p.seen >= s.min_requests) {
@@ -256,14 +261,14 @@ void DeploymentController::judge(std::size_t index) {
       const std::uint8_t stable = p.service->split().stable;
       p.service->set_split(TrafficSplit{stable, stable, 0, 0, now, now});
       p.judging = false;
-      watched_[p.watched].judged = SIZE_MAX;
+      watched_[p.watched].active = SIZE_MAX;
       log(p, "rolled_back", "rolled back: " + breach, 0);
       return;
     }
     if (s.promote_after != kTimeMax && now - s.at >= s.promote_after) {
       p.service->set_split(TrafficSplit{p.version, p.version, 0, 0, now, now});
       p.judging = false;
-      watched_[p.watched].judged = SIZE_MAX;
+      watched_[p.watched].active = SIZE_MAX;
       log(p, "promoted", fmt::format("promoted: {} gets every request", s.version.name), 1);
       return;
     }
@@ -286,9 +291,9 @@ void DeploymentController::on_finished(const Component& c, std::uint32_t, const 
   if (w == SIZE_MAX) return;
   const bool success = r.error == ErrorKind::kNone;
   Watched& watched = watched_[w];
-  if (watched.judged != SIZE_MAX) {
-    Planned& canary = planned_[watched.judged];
-    if (r.code_version == canary.version) {
+  if (watched.active != SIZE_MAX) {
+    Planned& canary = planned_[watched.active];
+    if (canary.spec.kind == "canary" && r.code_version == canary.version) {
       ++canary.seen;
       if (!success) ++canary.failed;
       if (success) canary.latency.record(now - r.arrived);

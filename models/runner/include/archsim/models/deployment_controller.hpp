@@ -5,7 +5,8 @@
 // restarts to the fault injector as "restart" faults (the crash and restart
 // of Crashable). It watches the services it deploys to as an observer, for
 // the canary's judgement and the per-version figures, and writes the
-// deployment timeline. Every deployment is checked before the run: a bad one
+// deployment timeline. A deployment of a version that starts while another
+// still moves its service's traffic supersedes it. Every deployment is checked before the run: a bad one
 // is an error naming it (index, kind, service) and the field at fault.
 #include <cstdint>
 #include <string>
@@ -49,17 +50,20 @@ class DeploymentController final : public EventHandler, public Observer {
     std::size_t watched = 0;     // versions: index in watched_
     std::uint8_t version = 0;    // canary, blue_green: the version's index in its service
     std::size_t flag = 0;        // feature_flag: the flag's index in its service
-    bool judging = false;        // canary: started, not rolled back or promoted
+    bool judging = false;        // moving traffic: a canary not rolled back or promoted, a ramp not done
     std::uint64_t seen = 0, failed = 0;  // canary: requests finished since the last judgement
     Histogram latency;                   // ... and the latency of its successes, ns
   };
   struct Watched {  // a service with versions
     std::uint32_t component = 0;
     std::vector<VersionResult> versions;  // by version index
-    std::size_t judged = SIZE_MAX;        // the canary being judged there, if any (index in planned_)
+    std::size_t active = SIZE_MAX;        // the canary or ramp moving its traffic, if any (index in planned_)
   };
   void plan_version(Planned& p, std::vector<std::string>& operations);
   void plan_flag(Planned& p, std::vector<std::string>& operations);
+  // A new deployment of a version starts: one still moving traffic on its service (a canary
+  // not yet judged for good, a ramp) ends, its requests back to the stable version.
+  void supersede(std::size_t index);
   void judge(std::size_t index);
   void log(const Planned& p, const char* kind, std::string detail, double share);
 

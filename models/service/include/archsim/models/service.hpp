@@ -123,7 +123,6 @@ class Service final : public Component, public Crashable {
   // arrive from now on between two versions. add_flag returns the flag's index.
   std::uint8_t add_version(VersionBehaviour version);
   VersionBehaviour own_version() const { return {"", config_.service_time, config_.per_op, config_.error_probability}; }
-  const std::string& version_name(std::uint8_t version) const { return versions_[version].name; }
   void set_split(const TrafficSplit& split) { split_ = split; }
   const TrafficSplit& split() const { return split_; }
   std::size_t add_flag(FlagEffect flag);
