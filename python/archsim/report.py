@@ -168,6 +168,8 @@ def run_report(result, path, *, title: str | None = None, description: str | Non
         "faults": _fault_rows(first.faults),
         "fault_note": f"replication 0 (seed {first.seed})" if replicated else "",
         "charts": run_charts(result, clients),
+        "deployments": [{"time": f"{d.time:g}", "service": d.service, "event": d.event}
+                        for d in first.deployments.itertuples()],
     }
     write_atomically(path, _render(page))
 
@@ -250,7 +252,7 @@ def _render(page: dict) -> str:
 
 def _defaults(page: dict) -> dict:
     """Every key the template reads, so that a run page and a sweep page render alike."""
-    return {"tables": [], "faults": [], "fault_note": "", "sweep_table": None, "failed": [], "replicated": False,
+    return {"tables": [], "faults": [], "deployments": [], "fault_note": "", "sweep_table": None, "failed": [], "replicated": False,
             **page}
 
 

@@ -155,6 +155,16 @@ def test_results_reach_json_and_report():
     assert "v2" in report
 
 
+def test_html_report_has_the_timeline(tmp_path):
+    d = [sim.Canary("api", sim.Version("v2", error_probability=0.5), share=0.2, at=1, window=2, min_requests=10,
+                    max_error_rate=0.1)]
+    run(d, duration=10).to_html(tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text()
+    assert 'id="deployments"' in html and "rolled back: error rate" in html
+    run([], duration=5).to_html(tmp_path / "plain.html")
+    assert 'id="deployments"' not in (tmp_path / "plain.html").read_text()
+
+
 # -- errors name the field and the accepted values -----------------------------------------------
 @pytest.mark.parametrize("make, message", [
     (lambda: sim.Version("v1"), "the service's own configuration"),
