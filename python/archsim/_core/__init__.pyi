@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 from . import analytic
-__all__: list[str] = ['ArchitectureGraph', 'AutoscaleResult', 'AutoscaleSpec', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'TenantQuotaSpec', 'TenantResult', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
+__all__: list[str] = ['ArchitectureGraph', 'AutoscaleResult', 'AutoscaleSpec', 'BalancerSpec', 'BrokerResult', 'BrokerSpec', 'CacheResult', 'CacheSpec', 'CallSpec', 'ClientSpec', 'ComponentResult', 'ConsistencyResult', 'ConsumerGroupResult', 'ConsumerGroupSpec', 'DURATION_UNITS', 'DeploymentEvent', 'DeploymentSpec', 'Distribution', 'ERROR_NAMES', 'FaultRecord', 'FaultSpec', 'Finding', 'Histogram', 'HostSpec', 'InstanceResult', 'KeyChooser', 'LinkSpec', 'ModelSpec', 'NetworkSpec', 'OpResult', 'OperationPath', 'Outage', 'PlacementSpec', 'RateSegment', 'Rng', 'RunOptions', 'RunResult', 'ServiceSpec', 'ShardChange', 'ShardChangeRecord', 'ShardsResult', 'ShardsSpec', 'StepSpec', 'StoreSpec', 'TenantQuotaSpec', 'TenantResult', 'VersionResult', 'VersionSpec', 'ZoneSpec', 'analytic', 'format_duration', 'nearest_name', 'parse_duration_ns', 'run_model', 'seconds_to_ns', 'trace_columns']
 class Rng:
     """
     xoshiro256++ stream derived from (seed, name)
@@ -841,6 +841,9 @@ class RunResult:
     def tenants(self) -> list[TenantResult]:
         ...
     @property
+    def versions(self) -> list[...]:
+        ...
+    @property
     def window_ns(self) -> int:
         ...
 class CacheSpec:
@@ -1337,6 +1340,157 @@ class TenantResult:
         ...
     @property
     def refused(self) -> int:
+        ...
+class VersionSpec:
+    name: str
+    service_time: Distribution | None
+    def __init__(self) -> None:
+        ...
+    @property
+    def error_probability(self) -> float:
+        ...
+    @error_probability.setter
+    def error_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def service_time_by_op(self) -> list[tuple[str, Distribution]]:
+        ...
+    @service_time_by_op.setter
+    def service_time_by_op(self, arg0: collections.abc.Sequence[tuple[str, Distribution]]) -> None:
+        ...
+class DeploymentSpec:
+    extra_time: Distribution | None
+    flag: str
+    flag_service_time: Distribution | None
+    kind: str
+    service: str
+    version: VersionSpec
+    def __init__(self) -> None:
+        ...
+    @property
+    def at(self) -> int:
+        ...
+    @at.setter
+    def at(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def batch(self) -> int:
+        ...
+    @batch.setter
+    def batch(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def duration(self) -> int:
+        ...
+    @duration.setter
+    def duration(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def flag_error_probability(self) -> float:
+        ...
+    @flag_error_probability.setter
+    def flag_error_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def flag_service_time_by_op(self) -> list[tuple[str, Distribution]]:
+        ...
+    @flag_service_time_by_op.setter
+    def flag_service_time_by_op(self, arg0: collections.abc.Sequence[tuple[str, Distribution]]) -> None:
+        ...
+    @property
+    def max_error_rate(self) -> float:
+        ...
+    @max_error_rate.setter
+    def max_error_rate(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_p99(self) -> int:
+        ...
+    @max_p99.setter
+    def max_p99(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_requests(self) -> int:
+        ...
+    @min_requests.setter
+    def min_requests(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pause(self) -> int:
+        ...
+    @pause.setter
+    def pause(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def promote_after(self) -> int:
+        ...
+    @promote_after.setter
+    def promote_after(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> int:
+        ...
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def restart_time(self) -> int:
+        ...
+    @restart_time.setter
+    def restart_time(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def share(self) -> float:
+        ...
+    @share.setter
+    def share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def window(self) -> int:
+        ...
+    @window.setter
+    def window(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class DeploymentEvent:
+    @property
+    def at(self) -> int:
+        ...
+    @property
+    def detail(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def service(self) -> str:
+        ...
+    @property
+    def share(self) -> float:
+        ...
+    @property
+    def version(self) -> str:
+        ...
+class VersionResult:
+    @property
+    def arrivals(self) -> int:
+        ...
+    @property
+    def completed(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        ...
+    @property
+    def latency(self) -> Histogram:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def service(self) -> str:
+        ...
+    @property
+    def windows(self) -> list[tuple[int, int]]:
         ...
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...
