@@ -34,11 +34,13 @@ class _MallInfo2(ctypes.Structure):
                 ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
 
 
+_libc = ctypes.CDLL("libc.so.6")
+_libc.mallinfo2.restype = _MallInfo2
+
+
 def heap_in_use() -> int:
     """Bytes glibc has handed out and not been given back: small blocks plus mmapped ones."""
-    libc = ctypes.CDLL("libc.so.6")
-    libc.mallinfo2.restype = _MallInfo2
-    info = libc.mallinfo2()
+    info = _libc.mallinfo2()
     return info.uordblks + info.hblkhd
 
 
