@@ -43,8 +43,11 @@ if [ ! -f "$stamp" ]; then
     "nbformat>=5.7" ipykernel ipywidgets "pybind11-stubgen>=2.5"
   # The API fuzzer (docs/hardening.md).
   "$VPY" -m pip install -q "hypothesis>=6.100"
+  # One build tree for the module, the Catch2 tests and the benchmarks (scripts/test.sh
+  # builds and runs the tests there), with warnings as errors.
   "$VPY" -m pip install -q --no-build-isolation -Cbuild-dir=build/editable \
-    -Ceditable.rebuild=true -Ceditable.verbose=false -e .
+    -Ceditable.rebuild=true -Ceditable.verbose=false -Ccmake.define.ARCHSIM_BUILD_TESTS=ON \
+    -Ccmake.define.ARCHSIM_BUILD_BENCH=ON -Ccmake.define.ARCHSIM_WERROR=ON -e .
   rm -f .venv/.archsim-deps-*
   touch "$stamp"
 fi

@@ -40,7 +40,7 @@ TEST_CASE("models::desired_instances: active is the interval's average count", "
   CHECK(desired_instances(c, 3.2, 0.63, 5) == 5);  // within the tolerance: current kept
 }
 
-TEST_CASE("models::desired_instances: clamped to [min, max]", "[models][quick]") {
+TEST_CASE("models::desired_instances: clamped to min and max", "[models][quick]") {
   const auto c = config(0.5, 2, 8);
   CHECK(desired_instances(c, 4, 1.0, 4) == 8);
   CHECK(desired_instances(c, 8, 1.0, 8) == 8);

@@ -150,7 +150,7 @@ TEST_CASE("ConsistencyChecker: reads a cache serves itself are judged and attrib
   CHECK(res[0].cache_stale_reads == 1);
 }
 
-TEST_CASE("ConsistencyChecker: reads before the warm-up ends are not judged; a cache must front a store",
+TEST_CASE("ConsistencyChecker: reads before the warm-up ends are not judged, and a cache must front a store",
           "[data][quick]") {
   Fixture f(1000);
   f.commit(7, 1, 100);

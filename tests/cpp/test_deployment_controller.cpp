@@ -87,7 +87,7 @@ TEST_CASE("runner::deployments: a sound canary is promoted at the first judgemen
   CHECK(v1_windows.back().first < 10);
 }
 
-TEST_CASE("runner::deployments: no deployment, same figures; deployments are deterministic", "[runner][quick]") {
+TEST_CASE("runner::deployments: no deployment, same figures, and deployments are deterministic", "[runner][quick]") {
   const RunResult plain = run_model(api_model(), options({}));
   CHECK(plain.deployments.empty());
   CHECK(plain.versions.empty());

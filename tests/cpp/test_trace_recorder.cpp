@@ -100,7 +100,7 @@ TEST_CASE("runner::TraceRecorder: sampling keeps whole requests, a stable fracti
   for (std::size_t i = 0; i < some.trace.size(); ++i) CHECK(again.trace[i].request_id == some.trace[i].request_id);
 }
 
-TEST_CASE("runner::TraceRecorder: a sample outside (0, 1] is refused", "[runner][quick]") {
+TEST_CASE("runner::TraceRecorder: a sample fraction outside 0 < f <= 1 is refused", "[runner][quick]") {
   CHECK_THROWS_AS(TraceRecorder(1.5, 0), std::invalid_argument);
   CHECK_THROWS_AS(TraceRecorder(-0.1, 0), std::invalid_argument);
   CHECK_THROWS_AS(run_model(three_tier(), options(2.0)), std::invalid_argument);

@@ -1,4 +1,5 @@
 #include "archsim/models/deployment_controller.hpp"
+#include "invalid_model.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +13,6 @@
 namespace archsim {
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
 constexpr double kNoShare = std::numeric_limits<double>::quiet_NaN();  // events that move no traffic
 const std::vector<std::string> kKinds{"canary", "blue_green", "feature_flag", "rolling_restart"};

@@ -1,4 +1,5 @@
 #include "archsim/models/fault_injector.hpp"
+#include "invalid_model.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -11,7 +12,6 @@
 namespace archsim {
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
 // "restart" is a crash by another name: a rolling restart's (deployment_controller.hpp).
 const std::vector<std::string> kServiceKinds{"crash", "slow", "drop_responses", "error_responses",

@@ -1,4 +1,5 @@
 #include "archsim/models/placement.hpp"
+#include "invalid_model.hpp"
 
 #include <stdexcept>
 
@@ -7,7 +8,6 @@
 namespace archsim {
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
 std::uint32_t host_of(const Network& net, const std::string& name, const std::string& where) {
   try {

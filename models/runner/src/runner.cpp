@@ -1,4 +1,5 @@
 #include "archsim/models/runner.hpp"
+#include "invalid_model.hpp"
 
 #include <algorithm>
 #include <map>
@@ -26,7 +27,6 @@
 namespace archsim {
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
 // Component names and kinds in declaration order, and lookups by name.
 class Directory {
