@@ -131,14 +131,14 @@ void Service::arrive(std::uint32_t slot) {
   }
 }
 
-void Service::start(std::uint32_t slot) {
+void Service::start(std::uint32_t slot, bool handed_over) {
   Request& r = world_.requests[slot];
   Instance& inst = instances_[r.instance];
   const SimTime now = world_.sim.now();
   r.active_pos = static_cast<std::uint32_t>(inst.active.size());
   inst.active.push_back(slot);
   ++inst.busy;
-  world_.signals.busy(*this, r.instance, inst.busy, now);
+  if (!handed_over) world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
   const Distribution& d = service_time_for(r);
   if (inst.slow_factor != 1.0) ++inst.faults.slowed;
@@ -466,8 +466,9 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
     fault_response(inst, r);
   }
   release_worker(inst, r);
-  world_.signals.busy(*this, i, inst.busy, now);
-  start_next(i);
+  // A queued request taking the freed worker leaves busy as it was: the drop and the
+  // rise last no time, so no time average can see them, and neither is signalled.
+  if (!start_next(i)) world_.signals.busy(*this, i, inst.busy, now);
   stop_if_drained(i);
   world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
 }
@@ -480,10 +481,11 @@ bool Service::admit(const Request& r, SimTime now) {
   return buckets_[b].take(now, rl.rate, rl.burst);
 }
 
-void Service::start_next(std::uint32_t i) {
+bool Service::start_next(std::uint32_t i) {
   Instance& inst = instances_[i];
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> shed;  // replied after the worker is settled
+  bool started = false;
   while (!inst.queue.empty()) {
     const bool lifo = config_.lifo_above >= 0 && static_cast<std::int64_t>(inst.queue.size()) > config_.lifo_above;
     const std::uint32_t next = inst.queue.pop(lifo);
@@ -497,10 +499,12 @@ void Service::start_next(std::uint32_t i) {
       shed.push_back(next);
       continue;
     }
-    start(next);
+    start(next, /*handed_over=*/true);
+    started = true;
     break;
   }
   for (const std::uint32_t s : shed) world_.reply(*this, s, /*during_arrival=*/true);
+  return started;
 }
 
 std::uint32_t Service::candidates(const Service& callee) {

@@ -16,19 +16,10 @@ class Histogram {
  public:
   explicit Histogram(int sub_bits = 7);
 
-  void record(std::int64_t value) { record_n(value, 1); }
+  void record(std::int64_t value) { add(value, 1); }
   void record_n(std::int64_t value, std::uint64_t n) {
-    if (n == 0) return;
-    value = std::max<std::int64_t>(value, 0);
-    const std::size_t i = index_of(static_cast<std::uint64_t>(value));
-    if (i >= counts_.size()) counts_.resize(i + 1, 0);
-    counts_[i] += n;
-    min_ = std::min(min_, value);  // branch-free: min_ starts at INT64_MAX
-    max_ = std::max(max_, value);
-    count_ += n;
-    sum_ += static_cast<double>(value) * static_cast<double>(n);
+    if (n != 0) add(value, n);
   }
-  // Adds another histogram's counts; both must have the same sub_bits.
   void merge(const Histogram& other);
 
   std::uint64_t count() const { return count_; }
@@ -52,6 +43,19 @@ class Histogram {
     const int shift = msb - sub_bits_;
     return static_cast<std::size_t>((static_cast<std::uint64_t>(shift) + 1) * sub_count_ +
                                     ((v >> shift) - sub_count_));
+  }
+
+  // Inlined into both callers: with n = 1 known, record() has no multiplication
+  // (x * 1.0 == x exactly) and no test for n = 0.
+  [[gnu::always_inline]] void add(std::int64_t value, std::uint64_t n) {
+    value = std::max<std::int64_t>(value, 0);
+    const std::size_t i = index_of(static_cast<std::uint64_t>(value));
+    if (i >= counts_.size()) counts_.resize(i + 1, 0);
+    counts_[i] += n;
+    min_ = std::min(min_, value);  // branch-free: min_ starts at INT64_MAX
+    max_ = std::max(max_, value);
+    count_ += n;
+    sum_ += static_cast<double>(value) * static_cast<double>(n);
   }
 
   int sub_bits_;

@@ -180,8 +180,10 @@ class Service final : public Component, public Crashable {
 
   void arrive(std::uint32_t slot);
   bool admit(const Request& r, SimTime now);  // the rate limit
-  void start_next(std::uint32_t instance);     // a worker is free: serve the queue, shedding stale requests
-  void start(std::uint32_t slot);
+  // A worker is free: serve the queue, shedding stale requests; true if a queued request took it.
+  bool start_next(std::uint32_t instance);
+  // `handed_over`: the worker was freed by a completion in this same instant (no busy signal).
+  void start(std::uint32_t slot, bool handed_over = false);
   void run_step(std::uint32_t slot);
   void send_attempt(std::uint32_t attempt);
   // Picks the target instance and sends, or holds the attempt while every
