@@ -84,7 +84,8 @@ void DeploymentController::plan_version(Planned& p, std::vector<std::string>& op
     fail(fmt::format("{}: '{}' names the service's own configuration; give the new version another name",
                      p.where, kInitialVersion));
   if (v.error_probability >= 0) check_probability(v.error_probability, p.where, "version error_probability");
-  if (s.kind == "canary") {
+  p.is_canary = s.kind == "canary";
+  if (p.is_canary) {
     if (!(s.share > 0 && s.share < 1)) fail(fmt::format("{}: share must be in (0, 1), got {}", p.where, s.share));
     if (s.window <= 0) fail(p.where + ": window must be > 0");
     if (s.min_requests < 1) fail(p.where + ": min_requests must be >= 1");
@@ -293,7 +294,7 @@ void DeploymentController::on_finished(const Component& c, std::uint32_t, const 
   Watched& watched = watched_[w];
   if (watched.active != SIZE_MAX) {
     Planned& canary = planned_[watched.active];
-    if (canary.spec.kind == "canary" && r.code_version == canary.version) {
+    if (canary.is_canary && r.code_version == canary.version) {
       ++canary.seen;
       if (!success) ++canary.failed;
       if (success) canary.latency.record(now - r.arrived);

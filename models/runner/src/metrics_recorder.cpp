@@ -12,6 +12,8 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
   data_.resize(world.components.size());
   for (std::size_t c = 0; c < data_.size(); ++c) {
     data_[c].instances.resize(world.components[c]->instances());
+    data_[c].client = world.components[c]->kind() == "client";
+    data_[c].service = world.components[c]->kind() == "service";
     if (world.components[c]->kind() == "cache") data_[c].cache.emplace();
     if (world.components[c]->kind() == "shards") data_[c].shards.emplace();
     if (const auto* s = dynamic_cast<const Service*>(world.components[c]); s && s->config().autoscale.enabled) {
@@ -79,13 +81,14 @@ void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Requ
   if (r.arrived < warmup_) return;
   inst.measured_in_flight.add(now, 1);
   ++op(c.index(), r.op).arrivals;
-  if (r.tenant < tenants_.size() && c.kind() == "client") ++tenants_[r.tenant].arrivals;
+  if (r.tenant < tenants_.size() && data_[c.index()].client) ++tenants_[r.tenant].arrivals;
 }
 
 void MetricsRecorder::record_tenant(const Component& c, const Request& r, SimTime now) {
   TenantResult& t = tenants_[r.tenant];
-  if (c.kind() != "client") {  // a hop inside the architecture: count what services turned away
-    if (r.error == ErrorKind::kRejected && c.kind() == "service") ++t.refused;
+  const PerComponent& data = data_[c.index()];
+  if (!data.client) {  // a hop inside the architecture: count what services turned away
+    if (r.error == ErrorKind::kRejected && data.service) ++t.refused;
     return;
   }
   if (r.error == ErrorKind::kNone) {

@@ -614,7 +614,7 @@ const Distribution& Service::service_time_for(const Request& r) const {
       if (f.service_time) return *f.service_time;
     }
   if (versions_.empty())
-    return r.op < config_.per_op.size() && config_.per_op[r.op] ? *config_.per_op[r.op] : config_.service_time;
+    return time_for_op(config_.per_op, config_.service_time, r.op);
   return versions_[r.code_version].time_for(r.op);
 }
 

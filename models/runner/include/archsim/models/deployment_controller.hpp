@@ -50,6 +50,7 @@ class DeploymentController final : public EventHandler, public Observer {
     std::size_t watched = 0;     // versions: index in watched_
     std::uint8_t version = 0;    // canary, blue_green: the version's index in its service
     std::size_t flag = 0;        // feature_flag: the flag's index in its service
+    bool is_canary = false;      // spec.kind == "canary", read per finished request
     bool judging = false;        // moving traffic: a canary not rolled back or promoted, a ramp not done
     std::uint64_t seen = 0, failed = 0;  // canary: requests finished since the last judgement
     Histogram latency;                   // ... and the latency of its successes, ns

@@ -54,6 +54,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::uint64_t finished = 0;
   };
   struct PerComponent {
+    bool client = false, service = false;  // its kind, read per request for the tenant figures
     std::vector<OpResult> ops;  // by op index
     std::vector<InstanceLevels> instances;
     std::uint64_t duplicates = 0;

@@ -14,6 +14,12 @@
 
 namespace archsim {
 
+// The service time of `op`: its own distribution if it has one, else `fallback`.
+inline const Distribution& time_for_op(const std::vector<std::optional<Distribution>>& per_op,
+                                       const Distribution& fallback, std::uint16_t op) {
+  return op < per_op.size() && per_op[op] ? *per_op[op] : fallback;
+}
+
 // One version of a service's code. Version 0 is the service's own configuration.
 struct VersionBehaviour {
   std::string name;
@@ -21,9 +27,7 @@ struct VersionBehaviour {
   std::vector<std::optional<Distribution>> per_op;    // by op index; overrides service_time
   double error_probability = 0;                       // fails with "error" after its service time
 
-  const Distribution& time_for(std::uint16_t op) const {
-    return op < per_op.size() && per_op[op] ? *per_op[op] : service_time;
-  }
+  const Distribution& time_for(std::uint16_t op) const { return time_for_op(per_op, service_time, op); }
 };
 
 // Requests go to version `next` with probability share(now), else to `stable`.
