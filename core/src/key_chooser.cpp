@@ -44,8 +44,7 @@ double KeyChooser::h_integral_inverse(double x) const {
   return std::exp(log1p_over_x(t) * x);
 }
 
-std::uint64_t KeyChooser::sample(Rng& rng) const {
-  if (!zipf_) return rng.below(n_);
+std::uint64_t KeyChooser::sample_zipf(Rng& rng) const {
   for (;;) {
     const double u = h_integral_n_ + rng.uniform() * (h_integral_x1_ - h_integral_n_);
     const double x = h_integral_inverse(u);

@@ -17,7 +17,7 @@ class KeyChooser {
 
   KeyChooser() : KeyChooser(uniform(1)) {}
 
-  std::uint64_t sample(Rng& rng) const;
+  std::uint64_t sample(Rng& rng) const { return zipf_ ? sample_zipf(rng) : rng.below(n_); }
   std::uint64_t size() const { return n_; }
   bool is_zipf() const { return zipf_; }
   double exponent() const { return exponent_; }
@@ -25,6 +25,7 @@ class KeyChooser {
 
  private:
   KeyChooser(std::uint64_t n, bool zipf, double exponent);
+  std::uint64_t sample_zipf(Rng& rng) const;
   double h(double x) const;
   double h_integral(double x) const;
   double h_integral_inverse(double x) const;

@@ -49,10 +49,17 @@ class Rng {
   // Uniform on (0, 1]: safe as the argument of log().
   double uniform_pos() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
   // Uniform integer in [0, n) without modulo bias (Lemire 2019); n > 0.
-  std::uint64_t below(std::uint64_t n);
+  // Inline: one multiplication per draw; the rare rejection loop is out of line.
+  std::uint64_t below(std::uint64_t n) {
+    const unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
+    if (static_cast<std::uint64_t>(m) < n) [[unlikely]]
+      return below_slow(n, m);
+    return static_cast<std::uint64_t>(m >> 64);
+  }
   bool bernoulli(double p) { return uniform() < p; }
 
  private:
+  std::uint64_t below_slow(std::uint64_t n, unsigned __int128 m);
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };

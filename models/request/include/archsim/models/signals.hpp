@@ -70,7 +70,9 @@ class Observer {
   virtual ~Observer() = default;
   // A request reached an instance (for a client: it was issued).
   virtual void on_arrived(const Component&, std::uint32_t /*instance*/, const Request&, SimTime) {}
-  // A worker picked it up.
+  // A worker picked it up. No built-in observer reads it, so it is sent only
+  // to observers that say they do: one virtual call per request saved.
+  virtual bool observes_started() const { return false; }
   virtual void on_started(const Component&, std::uint32_t, const Request&, SimTime) {}
   // It completed; request.error says whether it succeeded.
   virtual void on_finished(const Component&, std::uint32_t, const Request&, SimTime) {}
@@ -105,12 +107,15 @@ class Observer {
 
 class Signals {
  public:
-  void subscribe(Observer* o) { observers_.push_back(o); }
+  void subscribe(Observer* o) {
+    observers_.push_back(o);
+    if (o->observes_started()) started_.push_back(o);
+  }
   void arrived(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
     for (auto* o : observers_) o->on_arrived(c, i, r, t);
   }
   void started(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
-    for (auto* o : observers_) o->on_started(c, i, r, t);
+    for (auto* o : started_) o->on_started(c, i, r, t);
   }
   void finished(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
     for (auto* o : observers_) o->on_finished(c, i, r, t);
@@ -155,6 +160,7 @@ class Signals {
 
  private:
   std::vector<Observer*> observers_;
+  std::vector<Observer*> started_;  // the observers_ that observe_started()
 };
 
 }  // namespace archsim
