@@ -51,7 +51,7 @@ void MetricsRecorder::handle(const Event&) {
       i.busy.reset(now);
       i.queue.reset(now);
       i.in_flight.reset(now);
-      i.measured_in_flight.reset(now);
+      i.early_in_flight.reset(now);
       i.in_service.reset(now);
       i.finished = 0;
     }
@@ -78,8 +78,10 @@ void MetricsRecorder::track_tenants(std::vector<std::string> names) {
 void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
   InstanceLevels& inst = data_[c.index()].instances[i];
   inst.in_flight.add(now, 1);
-  if (r.arrived < warmup_) return;
-  inst.measured_in_flight.add(now, 1);
+  if (r.arrived < warmup_) {
+    inst.early_in_flight.add(now, 1);
+    return;
+  }
   ++op(c.index(), r.op).arrivals;
   if (r.tenant < tenants_.size() && data_[c.index()].client) ++tenants_[r.tenant].arrivals;
 }
@@ -102,8 +104,10 @@ void MetricsRecorder::record_tenant(const Component& c, const Request& r, SimTim
 void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
   InstanceLevels& inst = data_[c.index()].instances[i];
   inst.in_flight.add(now, -1);
-  if (r.arrived < warmup_) return;
-  inst.measured_in_flight.add(now, -1);
+  if (r.arrived < warmup_) {
+    inst.early_in_flight.add(now, -1);
+    return;
+  }
   ++inst.finished;
   if (r.tenant < tenants_.size()) record_tenant(c, r, now);
   OpResult& o = op(c.index(), r.op);
@@ -277,7 +281,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
       }
       cr.mean_queue += ir.mean_queue;
       cr.mean_in_flight += ir.mean_in_flight;
-      cr.littles_in_flight += lv.measured_in_flight.average(now);
+      cr.littles_in_flight += lv.in_flight.average_minus(lv.early_in_flight, now);
       cr.instances.push_back(std::move(ir));
     }
     if (cr.autoscale) cr.utilisation = worker_time > 0 ? cr.utilisation / worker_time : 0.0;

@@ -25,10 +25,20 @@ class TimeAverage {
   double average(SimTime now) const {
     const SimTime span = now - start_;
     if (span <= 0) return level_;
-    return (area_ + level_ * static_cast<double>(now - last_)) / static_cast<double>(span);
+    return area(now) / static_cast<double>(span);
+  }
+  // Mean of (this level - part's level) over [start, now], for a `part` counted
+  // within this one and reset with it. The areas are subtracted before dividing:
+  // while they are integers below 2^53 (integer levels, nanoseconds), this is
+  // bit-identical to averaging the difference level itself.
+  double average_minus(const TimeAverage& part, SimTime now) const {
+    const SimTime span = now - start_;
+    if (span <= 0) return level_ - part.level_;
+    return (area(now) - part.area(now)) / static_cast<double>(span);
   }
 
  private:
+  double area(SimTime now) const { return area_ + level_ * static_cast<double>(now - last_); }
   void advance(SimTime now) {
     area_ += level_ * static_cast<double>(now - last_);
     last_ = now;

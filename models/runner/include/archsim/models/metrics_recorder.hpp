@@ -48,7 +48,9 @@ class MetricsRecorder final : public Observer, public EventHandler {
  private:
   struct InstanceLevels {
     TimeAverage busy, queue, in_flight;
-    TimeAverage measured_in_flight;  // only requests that arrived after warm-up: Little's L
+    // Requests that arrived before warm-up ended. Little's L counts only the others:
+    // in_flight minus these, so a measured request updates one level, not two.
+    TimeAverage early_in_flight;
     TimeAverage in_service;          // 1 while active or draining (autoscaled services)
     InstanceState state = InstanceState::kActive;
     std::uint64_t finished = 0;
