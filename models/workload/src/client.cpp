@@ -60,9 +60,9 @@ void Client::handle(const Event& event) {
 
 void Client::issue(std::uint32_t user) {
   const SimTime now = world_.sim.now();
-  const std::uint32_t root = world_.requests.acquire();
+  const std::uint32_t slot = world_.requests.acquire();
   {
-    Request& r = world_.requests[root];
+    Request& r = world_.requests[slot];
     r.id = world_.sim.next_id();
     r.correlation_id = r.id;
     r.client = index();
@@ -79,27 +79,31 @@ void Client::issue(std::uint32_t user) {
     r.start = r.arrived = now;
     r.deadline = config_.deadline == kTimeMax ? kTimeMax : now + config_.deadline;
     world_.signals.arrived(*this, 0, r, now);
+    // The root request's slot now becomes its call to the target: a child of the
+    // root in every field but the slot (its own id, the root's as parent_id), so a
+    // customer costs one slot, not two. replied() turns it back into the root.
+    r.parent_id = r.id;
+    r.id = world_.sim.next_id();
   }
-  const std::uint32_t child = world_.make_child(root, world_.requests[root].op);
   const std::uint32_t to = picker_->pick();
   picker_->sent(to);
-  world_.send(*this, 0, child, *target_, to);
+  world_.send(*this, 0, slot, *target_, to);
 }
 
-void Client::replied(std::uint32_t child) {
-  const Request& c = world_.requests[child];
-  picker_->replied(c.instance);
-  const std::uint32_t root = c.parent;
-  const ErrorKind error = c.error;
-  const bool corrupted = c.corrupted;
-  world_.requests.release(child);
-  Request& r = world_.requests[root];
+void Client::replied(std::uint32_t slot) {
+  Request& r = world_.requests[slot];
+  picker_->replied(r.instance);
+  // Back to the root's view (see issue()); the call's outcome is the root's.
+  r.id = r.parent_id;
+  r.parent_id = 0;
+  r.component = index();
+  r.instance = 0;
+  r.arrived = r.start;  // the call was sent in the instant the root arrived
   const SimTime now = world_.sim.now();
-  r.error = error == ErrorKind::kNone && now > r.deadline ? ErrorKind::kTimeout : error;
-  r.corrupted = corrupted;
+  if (r.error == ErrorKind::kNone && now > r.deadline) r.error = ErrorKind::kTimeout;
   world_.signals.finished(*this, 0, r, now);
   const std::uint32_t user = r.user;
-  world_.requests.release(root);
+  world_.requests.release(slot);
   if (config_.closed) {
     const double think = config_.think.sample(think_rng_);
     world_.sim.schedule_in(draw_to_time(think), handler(), kThinkDone, user);

@@ -1,7 +1,9 @@
 #pragma once
 // A request is one hop: a client's root request, or a call a component makes
 // to a dependency (a child, pointing back at its parent). Requests live in a
-// pool of slots; events carry the slot index.
+// pool of slots; events carry the slot index. A client's root and its call to
+// the target take turns in one slot (Client::issue and Client::replied): the
+// call has its own id and the root's as parent_id, but no parent slot.
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -34,7 +36,7 @@ struct Request {
   std::uint32_t tenant = 0;
   std::uint32_t user = 0;            // closed workloads: the user that issued it
   std::uint32_t active_pos = 0;      // service: index in its instance's list of requests holding a worker
-  std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots)
+  std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots and a client's call)
   std::uint32_t sibling = kNoSlot;   // a hedged attempt's twin while both are out
   std::uint32_t caller = 0;          // component index to reply to
   std::uint32_t caller_instance = 0;

@@ -49,7 +49,7 @@ class Client final : public Component {
  private:
   enum : std::uint32_t { kNextArrival = kFirstOwnEvent, kThinkDone };
   void issue(std::uint32_t user);
-  void replied(std::uint32_t child);
+  void replied(std::uint32_t slot);
   std::uint16_t draw_op();
 
   ClientConfig config_;
