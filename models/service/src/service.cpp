@@ -247,9 +247,8 @@ void Service::relieved(std::uint32_t callee) {
   }
 }
 
-void Service::update_pressure(std::uint32_t i) {
+void Service::recheck_pressure(std::uint32_t i) {
   Instance& inst = instances_[i];
-  if (config_.backpressure_high < 0) return;
   const auto waiting = static_cast<std::int64_t>(inst.queue.size());
   if (!inst.pressing && waiting >= config_.backpressure_high) {
     inst.pressing = true;
@@ -438,7 +437,7 @@ void Service::set_response_fault(std::uint32_t i, ResponseFault kind, double pro
   instances_[i].response_fault[static_cast<std::size_t>(kind)] = probability;
 }
 
-void Service::fault_response(Instance& inst, Request& r) {
+void Service::apply_response_fault(Instance& inst, Request& r) {
   const double drop = inst.response_fault[static_cast<std::size_t>(ResponseFault::kDrop)];
   const double corrupt = inst.response_fault[static_cast<std::size_t>(ResponseFault::kCorrupt)];
   if (drop > 0 && inst.fault_rng.bernoulli(drop)) {
@@ -473,9 +472,8 @@ void Service::complete(std::uint32_t slot, ErrorKind error) {
   world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
 }
 
-bool Service::admit(const Request& r, SimTime now) {
+bool Service::take_token(const Request& r, SimTime now) {
   const RateLimitConfig& rl = config_.rate_limit;
-  if (rl.rate <= 0) return true;
   const std::size_t b = rl.per_tenant ? r.tenant : 0;
   while (buckets_.size() <= b) buckets_.emplace_back(rl.burst);
   return buckets_[b].take(now, rl.rate, rl.burst);
@@ -606,7 +604,7 @@ void Service::set_flag(std::size_t flag, bool on) {
   on ? ++flags_on_ : --flags_on_;
 }
 
-const Distribution& Service::service_time_for(const Request& r) const {
+const Distribution& Service::deployed_service_time(const Request& r) const {
   if (flags_on_ > 0)
     for (const FlagEffect& f : flags_) {  // the first flag that replaces this op's time wins
       if (!f.on) continue;
@@ -618,7 +616,7 @@ const Distribution& Service::service_time_for(const Request& r) const {
   return versions_[r.code_version].time_for(r.op);
 }
 
-double Service::error_probability_for(const Request& r) const {
+double Service::deployed_error_probability(const Request& r) const {
   double p = versions_.empty() ? config_.error_probability : versions_[r.code_version].error_probability;
   if (flags_on_ > 0)
     for (const FlagEffect& f : flags_)

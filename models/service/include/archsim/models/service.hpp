@@ -179,7 +179,10 @@ class Service final : public Component, public Crashable {
   };
 
   void arrive(std::uint32_t slot);
-  bool admit(const Request& r, SimTime now);  // the rate limit
+  // The rate limit. The checks below run per request with the feature usually
+  // off: inline, each costs a test, not a call.
+  bool admit(const Request& r, SimTime now) { return config_.rate_limit.rate <= 0 || take_token(r, now); }
+  bool take_token(const Request& r, SimTime now);
   // A worker is free: serve the queue, shedding stale requests; true if a queued request took it.
   bool start_next(std::uint32_t instance);
   // `handed_over`: the worker was freed by a completion in this same instant (no busy signal).
@@ -190,7 +193,10 @@ class Service final : public Component, public Crashable {
   // instance of a callee with backpressure is pressing.
   void route(std::uint32_t attempt);
   void relieved(std::uint32_t callee);   // send held attempts to `callee` while it accepts
-  void update_pressure(std::uint32_t instance);  // after the queue changed
+  void update_pressure(std::uint32_t instance) {  // after the queue changed
+    if (config_.backpressure_high >= 0) recheck_pressure(instance);
+  }
+  void recheck_pressure(std::uint32_t instance);
   void child_replied(std::uint32_t child);
   void timed_out(std::uint64_t payload);
   // An attempt of call `call` of the parent's current step ended with `error`:
@@ -203,7 +209,12 @@ class Service final : public Component, public Crashable {
   // An attempt of non-idempotent call `call_id` is done with; `effect`: it completed downstream.
   void settle_effect(std::uint64_t call_id, bool effect);
   // Applies an active drop or corrupt response fault to a successful reply.
-  void fault_response(Instance& inst, Request& r);
+  void fault_response(Instance& inst, Request& r) {
+    if (inst.response_fault[static_cast<std::size_t>(ResponseFault::kDrop)] > 0 ||
+        inst.response_fault[static_cast<std::size_t>(ResponseFault::kCorrupt)] > 0)
+      apply_response_fault(inst, r);
+  }
+  void apply_response_fault(Instance& inst, Request& r);
   bool parent_waits_for(const Request& child) const;
   // An attempt that went out has ended (reply or timeout): free its bulkhead
   // slot and tell the breaker.
@@ -236,8 +247,15 @@ class Service final : public Component, public Crashable {
   // Deployments: empty (and never consulted) until a deployment adds a version or a flag,
   // so a service without one draws no extra random numbers.
   std::uint8_t pick_version(SimTime now);
-  const Distribution& service_time_for(const Request& r) const;
-  double error_probability_for(const Request& r) const;
+  const Distribution& service_time_for(const Request& r) const {
+    if (flags_on_ == 0 && versions_.empty()) return time_for_op(config_.per_op, config_.service_time, r.op);
+    return deployed_service_time(r);
+  }
+  const Distribution& deployed_service_time(const Request& r) const;
+  double error_probability_for(const Request& r) const {
+    return flags_on_ == 0 && versions_.empty() ? config_.error_probability : deployed_error_probability(r);
+  }
+  double deployed_error_probability(const Request& r) const;
   std::vector<VersionBehaviour> versions_;  // [0]: the service's own configuration
   TrafficSplit split_;
   std::optional<Rng> version_rng_;  // "<service>/versions": the version of each request
