@@ -5,7 +5,7 @@ after/before ratio within each round. On a shared machine whose speed drifts
 by a third between minutes, only such same-moment ratios compare.
 
     python3 bench/ab_compare.py OLD/bench/archsim_bench_engine build/release/bench/archsim_bench_engine \\
-        --filter 'BM_mm1_customers/1000000$' --rounds 6 --cpu 1
+        --filter 'BM_mm1_customers/1000000$' --rounds 10 --cpu 1
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import statistics
 import subprocess
 
 
-def items_per_second(binary: str, bench_filter: str, cpu: int | None) -> float:
-    cmd = [binary, f"--benchmark_filter={bench_filter}", "--benchmark_format=json"]
+def items_per_second(binary: str, bench_filter: str, cpu: int | None, min_time: float) -> float:
+    cmd = [binary, f"--benchmark_filter={bench_filter}", "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
     if cpu is not None:
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -36,6 +36,7 @@ def main() -> None:
     p.add_argument("--filter", required=True, help="a --benchmark_filter selecting one benchmark")
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--cpu", type=int, default=None, help="pin both to this CPU (taskset)")
+    p.add_argument("--min-time", type=float, default=2.0, help="seconds each measurement runs at least")
     args = p.parse_args()
     for b in (args.before, args.after):
         if not pathlib.Path(b).is_file():
@@ -46,7 +47,7 @@ def main() -> None:
     print(f"{'round':>5}{'before items/s':>18}{'after items/s':>18}{'after/before':>14}")
     for rnd in range(args.rounds):
         order = ("before", "after") if rnd % 2 == 0 else ("after", "before")
-        got = {which: items_per_second(getattr(args, which), args.filter, args.cpu) for which in order}
+        got = {which: items_per_second(getattr(args, which), args.filter, args.cpu, args.min_time) for which in order}
         ratios.append(got["after"] / got["before"])
         print(f"{rnd:>5}{got['before']:>18,.0f}{got['after']:>18,.0f}{ratios[-1]:>14.3f}")
     print(f"after/before: median {statistics.median(ratios):.3f}, range {min(ratios):.3f} - {max(ratios):.3f}")
