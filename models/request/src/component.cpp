@@ -66,10 +66,6 @@ std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
   return slot;
 }
 
-void World::root_completed() {
-  if (++roots_completed >= root_limit) sim.stop();
-}
-
 void World::relay_reply(Component& from, std::uint32_t child) {
   const Request& c = requests[child];
   const std::uint32_t parent = c.parent;

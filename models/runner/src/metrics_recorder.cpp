@@ -72,6 +72,7 @@ OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
 
 void MetricsRecorder::track_tenants(std::vector<std::string> names) {
   tenants_.resize(names.size());
+  tenant_count_ = static_cast<std::uint32_t>(names.size());
   for (std::size_t t = 0; t < names.size(); ++t) tenants_[t].name = std::move(names[t]);
 }
 
@@ -83,7 +84,7 @@ void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Requ
     return;
   }
   ++op(c.index(), r.op).arrivals;
-  if (r.tenant < tenants_.size() && data_[c.index()].client) ++tenants_[r.tenant].arrivals;
+  if (r.tenant < tenant_count_ && data_[c.index()].client) ++tenants_[r.tenant].arrivals;
 }
 
 void MetricsRecorder::record_tenant(const Component& c, const Request& r, SimTime now) {
@@ -109,7 +110,7 @@ void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Req
     return;
   }
   ++inst.finished;
-  if (r.tenant < tenants_.size()) record_tenant(c, r, now);
+  if (r.tenant < tenant_count_) record_tenant(c, r, now);
   OpResult& o = op(c.index(), r.op);
   const SimTime latency = now - r.arrived;
   o.latency_sum_all += static_cast<double>(latency);

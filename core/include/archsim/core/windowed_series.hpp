@@ -35,15 +35,18 @@ class WindowedSeries {
  private:
   SeriesWindow& window(SimTime at) {
     // Records arrive in time order: stay in the current window without dividing.
-    if (!windows_.empty() && at - current_start_ < width_) return windows_.back();
+    if (at < current_end_) return windows_.back();
     const auto index = static_cast<std::uint64_t>(at / width_);
-    current_start_ = static_cast<SimTime>(index) * width_;
-    windows_.emplace_back().index = index;
+    if (windows_.empty() || windows_.back().index != index) {
+      windows_.emplace_back().index = index;
+      const SimTime start = static_cast<SimTime>(index) * width_;
+      current_end_ = start > kTimeMax - width_ ? kTimeMax : start + width_;  // the last window ends at kTimeMax
+    }
     return windows_.back();
   }
   SimTime width_;
   std::vector<SeriesWindow> windows_;
-  SimTime current_start_ = 0;  // start of windows_.back() once windows_ is not empty
+  SimTime current_end_ = INT64_MIN;  // end of windows_.back(); no time is below it while windows_ is empty
 };
 
 }  // namespace archsim

@@ -58,7 +58,9 @@ struct World {
   // Starts a child of `parent_slot` for the given op; returns its slot.
   std::uint32_t make_child(std::uint32_t parent_slot, std::uint16_t op);
   // Counts a completed client request; stops the run at root_limit.
-  void root_completed();
+  void root_completed() {
+    if (++roots_completed >= root_limit) sim.stop();
+  }
 };
 
 class Component : public EventHandler {

@@ -43,7 +43,10 @@ class MetricsRecorder final : public Observer, public EventHandler {
 
   // Per-tenant figures, by tenant id (names[id]); none are kept without names.
   void track_tenants(std::vector<std::string> names);
-  std::vector<TenantResult> collect_tenants() { return std::move(tenants_); }
+  std::vector<TenantResult> collect_tenants() {
+    tenant_count_ = 0;
+    return std::move(tenants_);
+  }
 
  private:
   struct InstanceLevels {
@@ -69,7 +72,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
   };
   OpResult& op(std::uint32_t component, std::uint16_t op) {
     auto& ops = data_[component].ops;
-    return op < ops.size() ? ops[op] : grow_ops(component, op);
+    const auto it = ops.begin() + op;  // compared as pointers: size() would divide by sizeof(OpResult)
+    return it < ops.end() ? *it : grow_ops(component, op);
   }
   OpResult& grow_ops(std::uint32_t component, std::uint16_t op);
   void record_tenant(const Component& c, const Request& r, SimTime now);
@@ -78,6 +82,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   SimTime warmup_, window_;
   std::vector<PerComponent> data_;
   std::vector<TenantResult> tenants_;
+  std::uint32_t tenant_count_ = 0;  // tenants_.size(), read per request
 };
 
 }  // namespace archsim
