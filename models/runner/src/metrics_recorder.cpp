@@ -67,6 +67,7 @@ OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
     fresh.series = WindowedSeries(window_);
     ops.push_back(std::move(fresh));
   }
+  data_[component].op_count = static_cast<std::uint32_t>(ops.size());
   return ops[op];
 }
 
@@ -256,6 +257,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.kind = comp.kind();
     cr.workers = comp.workers();
     cr.ops = std::move(data_[ci].ops);
+    data_[ci].op_count = 0;
     cr.duplicates = data_[ci].duplicates;
     cr.cache = std::move(data_[ci].cache);
     cr.shards = std::move(data_[ci].shards);

@@ -61,6 +61,7 @@ class MetricsRecorder final : public Observer, public EventHandler {
   struct PerComponent {
     bool client = false, service = false;  // its kind, read per request for the tenant figures
     std::vector<OpResult> ops;  // by op index
+    std::uint32_t op_count = 0;  // ops.size(), read per request: size() divides by sizeof(OpResult)
     std::vector<InstanceLevels> instances;
     std::uint64_t duplicates = 0;
     std::optional<CacheResult> cache;
@@ -71,9 +72,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::vector<std::vector<SimTime>> last_processed;  // brokers: [group][partition] latest publish time processed
   };
   OpResult& op(std::uint32_t component, std::uint16_t op) {
-    auto& ops = data_[component].ops;
-    const auto it = ops.begin() + op;  // compared as pointers: size() would divide by sizeof(OpResult)
-    return it < ops.end() ? *it : grow_ops(component, op);
+    PerComponent& data = data_[component];
+    return op < data.op_count ? data.ops[op] : grow_ops(component, op);
   }
   OpResult& grow_ops(std::uint32_t component, std::uint16_t op);
   void record_tenant(const Component& c, const Request& r, SimTime now);
