@@ -86,7 +86,7 @@ class RequestPool {
     }
     const std::uint32_t slot = free_.back();
     free_.pop_back();
-    slots_[slot] = kFresh;  // a plain copy: building Request{} in place cost three times as much
+    slots_[slot] = kFresh;  // a plain copy: building Request{} in place cost about twice as much
     return slot;
   }
   void release(std::uint32_t slot) {

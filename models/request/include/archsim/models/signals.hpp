@@ -160,7 +160,7 @@ class Signals {
 
  private:
   std::vector<Observer*> observers_;
-  std::vector<Observer*> started_;  // the observers_ that observe_started()
+  std::vector<Observer*> started_;  // those of observers_ whose observes_started() is true
 };
 
 }  // namespace archsim
