@@ -178,16 +178,19 @@ class Service final : public Component, public Crashable {
     std::uint32_t pending = 0, applied = 0;
   };
 
-  void arrive(std::uint32_t slot);
+  // The steps every request takes (arrive, start, run_step, start_next) are
+  // inlined into their few callers in service.cpp: a call each cost more than
+  // the work (1,908 -> 1,803 instructions per M/M/1 customer with the client's).
+  [[gnu::always_inline]] inline void arrive(std::uint32_t slot);
   // The rate limit. The checks below run per request with the feature usually
   // off: inline, each costs a test, not a call.
   bool admit(const Request& r, SimTime now) { return config_.rate_limit.rate <= 0 || take_token(r, now); }
   bool take_token(const Request& r, SimTime now);
   // A worker is free: serve the queue, shedding stale requests; true if a queued request took it.
-  bool start_next(std::uint32_t instance);
+  [[gnu::always_inline]] inline bool start_next(std::uint32_t instance);
   // `handed_over`: the worker was freed by a completion in this same instant (no busy signal).
-  void start(std::uint32_t slot, bool handed_over = false);
-  void run_step(std::uint32_t slot);
+  [[gnu::always_inline]] inline void start(std::uint32_t slot, bool handed_over = false);
+  [[gnu::always_inline]] inline void run_step(std::uint32_t slot);
   void send_attempt(std::uint32_t attempt);
   // Picks the target instance and sends, or holds the attempt while every
   // instance of a callee with backpressure is pressing.
