@@ -30,7 +30,7 @@ InstancePicker::InstancePicker(Strategy strategy, std::uint32_t instances, Rng r
   if (instances == 0) throw std::invalid_argument("InstancePicker: the target has no instances");
 }
 
-std::uint32_t InstancePicker::pick() {
+std::uint32_t InstancePicker::pick_among() {
   // Candidates by position k: every instance, or the active set of an autoscaled target.
   const auto n = static_cast<std::uint32_t>(active_ ? active_->size() : outstanding_.size());
   const auto at = [this](std::uint32_t k) { return active_ ? (*active_)[k] : k; };

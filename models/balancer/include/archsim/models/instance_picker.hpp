@@ -25,7 +25,9 @@ class InstancePicker {
   // `active`: the target's active_instances() (nullptr: every instance); it must outlive the picker.
   InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng,
                  const std::vector<std::uint32_t>* active = nullptr);
-  std::uint32_t pick();
+  std::uint32_t pick() {  // one instance, not autoscaled: nothing to choose, no call
+    return !active_ && outstanding_.size() == 1 ? 0 : pick_among();
+  }
   void sent(std::uint32_t instance) { ++outstanding_[instance]; }
   // A target that routes by itself (a store) may answer from another instance than the one picked.
   void replied(std::uint32_t instance) {
@@ -34,6 +36,7 @@ class InstancePicker {
   std::uint32_t outstanding(std::uint32_t instance) const { return outstanding_[instance]; }
 
  private:
+  std::uint32_t pick_among();
   Strategy strategy_;
   std::vector<std::uint32_t> outstanding_;  // by instance
   const std::vector<std::uint32_t>* active_;
