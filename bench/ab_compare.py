@@ -1,11 +1,14 @@
-"""Two builds of one Google Benchmark, side by side: runs the `before` and the
-`after` binary alternately (who goes first changes every round), each pinned
-to the same CPU, and reports items per second of CPU time per round and the
-after/before ratio within each round. On a shared machine whose speed drifts
-by a third between minutes, only such same-moment ratios compare.
+"""Two builds of one Google Benchmark, or two benchmark programs, side by
+side: runs the `before` and the `after` binary alternately (who goes first
+changes every round), each pinned to the same CPU, and reports items per
+second of CPU time per round and the after/before ratio within each round.
+On a shared machine whose speed drifts by a third between minutes, only such
+same-moment ratios compare.
 
     python3 bench/ab_compare.py OLD/bench/archsim_bench_engine build/release/bench/archsim_bench_engine \\
         --filter 'BM_mm1_customers/1000000$' --rounds 10 --cpu 1
+    python3 bench/ab_compare.py build/release/bench/archsim_bench_ns3 build/release/bench/archsim_bench_engine \\
+        --before-filter 'BM_ns3_mm1_customers/1000000/0$' --filter 'BM_mm1_customers/1000000$' --rounds 10 --cpu 1
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def main() -> None:
     p.add_argument("before", help="benchmark binary of the old build")
     p.add_argument("after", help="benchmark binary of the new build")
     p.add_argument("--filter", required=True, help="a --benchmark_filter selecting one benchmark")
+    p.add_argument("--before-filter", help="the filter for `before` if it differs (another program, e.g. ns-3's)")
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--cpu", type=int, default=None, help="pin both to this CPU (taskset)")
     p.add_argument("--min-time", type=float, default=2.0, help="seconds each measurement runs at least")
@@ -47,7 +51,8 @@ def main() -> None:
     print(f"{'round':>5}{'before items/s':>18}{'after items/s':>18}{'after/before':>14}")
     for rnd in range(args.rounds):
         order = ("before", "after") if rnd % 2 == 0 else ("after", "before")
-        got = {which: items_per_second(getattr(args, which), args.filter, args.cpu, args.min_time) for which in order}
+        filters = {"before": args.before_filter or args.filter, "after": args.filter}
+        got = {w: items_per_second(getattr(args, w), filters[w], args.cpu, args.min_time) for w in order}
         ratios.append(got["after"] / got["before"])
         print(f"{rnd:>5}{got['before']:>18,.0f}{got['after']:>18,.0f}{ratios[-1]:>14.3f}")
     print(f"after/before: median {statistics.median(ratios):.3f}, range {min(ratios):.3f} - {max(ratios):.3f}")
