@@ -250,13 +250,15 @@ class Service final : public Component, public Crashable {
   // Deployments: empty (and never consulted) until a deployment adds a version or a flag,
   // so a service without one draws no extra random numbers.
   std::uint8_t pick_version(SimTime now);
+  // A deployment has added a version or switched a flag on: the per-request
+  // lookups below must consult them.
+  bool deployed() const { return flags_on_ != 0 || !versions_.empty(); }
   const Distribution& service_time_for(const Request& r) const {
-    if (flags_on_ == 0 && versions_.empty()) return time_for_op(config_.per_op, config_.service_time, r.op);
-    return deployed_service_time(r);
+    return deployed() ? deployed_service_time(r) : time_for_op(config_.per_op, config_.service_time, r.op);
   }
   const Distribution& deployed_service_time(const Request& r) const;
   double error_probability_for(const Request& r) const {
-    return flags_on_ == 0 && versions_.empty() ? config_.error_probability : deployed_error_probability(r);
+    return deployed() ? deployed_error_probability(r) : config_.error_probability;
   }
   double deployed_error_probability(const Request& r) const;
   std::vector<VersionBehaviour> versions_;  // [0]: the service's own configuration
