@@ -21,13 +21,14 @@ using Catch::Contains;
 
 namespace {
 
+Rng stream(std::uint64_t seed = 42) { return Rng(seed, "arrivals"); }
+
 // Every arrival in [0, until), in order.
-std::vector<SimTime> arrivals(ArrivalProcess& p, SimTime until, std::uint64_t seed = 42) {
-  Rng rng(seed, "arrivals");
+std::vector<SimTime> arrivals(ArrivalProcess& p, SimTime until) {
   std::vector<SimTime> out;
   SimTime t = 0;
   for (;;) {
-    t = p.next_after(t, rng);
+    t = p.next_after(t);
     if (t >= until) break;
     out.push_back(t);
   }
@@ -48,7 +49,7 @@ bool within_5_sigma(std::size_t count, double expected) {
 
 TEST_CASE("models::ArrivalProcess: Poisson counts in a window match rate x T", "[models][quick]") {
   const double rate = GENERATE(10.0, 1000.0, 50'000.0);
-  ArrivalProcess p({{0, rate}});
+  ArrivalProcess p({{0, rate}}, stream());
   const SimTime T = 4 * kSecond;
   const auto a = arrivals(p, T);
   const double expected = rate * 4;
@@ -60,7 +61,7 @@ TEST_CASE("models::ArrivalProcess: Poisson counts in a window match rate x T", "
 }
 
 TEST_CASE("models::ArrivalProcess: gaps are exponential with mean 1/rate", "[models][quick]") {
-  ArrivalProcess p({{0, 2000.0}});
+  ArrivalProcess p({{0, 2000.0}}, stream());
   const auto a = arrivals(p, 10 * kSecond);
   REQUIRE(a.size() > 1000);
   // The fraction of gaps longer than the mean is exp(-1) for an exponential.
@@ -79,7 +80,7 @@ TEST_CASE("models::ArrivalProcess: whole-nanosecond rounding does not bias a rat
   // Poisson at rate lambda: N(T) has mean and variance lambda T. Here lambda = 1/ns,
   // so most gaps round to 0 or 1 ns; the draw continues from the exact previous
   // arrival, so the count over 10^6 ns stays within 5 sigma of 10^6.
-  ArrivalProcess p({{0, 1e9}});
+  ArrivalProcess p({{0, 1e9}}, stream());
   const auto a = arrivals(p, 1'000'000);
   CHECK(within_5_sigma(a.size(), 1'000'000));
   CHECK(std::is_sorted(a.begin(), a.end()));
@@ -87,7 +88,7 @@ TEST_CASE("models::ArrivalProcess: whole-nanosecond rounding does not bias a rat
 
 TEST_CASE("models::ArrivalProcess: a piecewise schedule changes the rate exactly at each boundary", "[models][quick]") {
   // 200/s for 2 s, 2000/s for 1 s, nothing for 1 s, 500/s afterwards.
-  ArrivalProcess p({{0, 200.0}, {2 * kSecond, 2000.0}, {3 * kSecond, 0.0}, {4 * kSecond, 500.0}});
+  ArrivalProcess p({{0, 200.0}, {2 * kSecond, 2000.0}, {3 * kSecond, 0.0}, {4 * kSecond, 500.0}}, stream());
   const auto a = arrivals(p, 8 * kSecond);
   CHECK(within_5_sigma(count_in(a, 0, 2 * kSecond), 400));
   CHECK(within_5_sigma(count_in(a, 2 * kSecond, 3 * kSecond), 2000));
@@ -115,42 +116,57 @@ TEST_CASE("models::ArrivalProcess: a piecewise schedule changes the rate exactly
 
 TEST_CASE("models::ArrivalProcess: a zero-rate segment produces no arrivals", "[models][quick]") {
   SECTION("a quiet start: the first arrival comes after the boundary, soon after it") {
-    ArrivalProcess p({{0, 0.0}, {1 * kSecond, 1e6}});
-    Rng rng(3, "arrivals");
-    const SimTime first = p.next_after(0, rng);
+    ArrivalProcess p({{0, 0.0}, {1 * kSecond, 1e6}}, stream());
+    const SimTime first = p.next_after(0);
     CHECK(first > 1 * kSecond);
     CHECK(first < 1 * kSecond + 50 * kMicrosecond);  // P(gap > 50 us) = exp(-50)
   }
   SECTION("a 1 ms pulse between two quiet segments holds rate x 1 ms arrivals") {
-    ArrivalProcess p({{0, 0.0}, {1 * kSecond, 1e6}, {1 * kSecond + kMillisecond, 0.0}});
+    ArrivalProcess p({{0, 0.0}, {1 * kSecond, 1e6}, {1 * kSecond + kMillisecond, 0.0}}, stream());
     const auto a = arrivals(p, kTimeMax);
     CHECK(within_5_sigma(a.size(), 1000));
     CHECK(a.front() > 1 * kSecond);
     CHECK(a.back() < 1 * kSecond + kMillisecond);
   }
   SECTION("rate 0 forever: no next arrival") {
-    ArrivalProcess p({{0, 0.0}});
-    Rng rng(3, "arrivals");
-    CHECK(p.next_after(0, rng) == kTimeMax);
+    ArrivalProcess p({{0, 0.0}}, stream());
+    CHECK(p.next_after(0) == kTimeMax);
   }
   SECTION("a schedule that ends at rate 0 stops") {
-    ArrivalProcess p({{0, 1000.0}, {1 * kSecond, 0.0}});
+    ArrivalProcess p({{0, 1000.0}, {1 * kSecond, 0.0}}, stream());
     const auto a = arrivals(p, kTimeMax);
     CHECK(within_5_sigma(a.size(), 1000));
     CHECK(a.back() < 1 * kSecond);
   }
 }
 
+TEST_CASE("models::ArrivalProcess: gap k uses the stream's k-th draw, though it is drawn a gap early",
+          "[models][quick]") {
+  // At rate 1/s the exact arrival k is the sum of the first k gaps -log(u_i) s;
+  // the reported time is that rounded to a whole nanosecond. Drawing ahead must
+  // neither skip nor reorder the stream's uniforms.
+  ArrivalProcess p({{0, 1.0}}, stream(7));
+  Rng same = stream(7);
+  double exact_ns = 0;
+  SimTime t = 0;
+  for (int k = 1; k <= 5; ++k) {
+    exact_ns += -std::log(same.uniform_pos()) * 1e9;
+    t = p.next_after(t);
+    INFO("arrival " << k << ": " << t << " ns, exact " << exact_ns);
+    CHECK(std::abs(static_cast<double>(t) - exact_ns) <= 1.0);
+  }
+}
+
 TEST_CASE("models::ArrivalProcess: bad schedules throw std::invalid_argument", "[models][quick]") {
   using S = std::vector<RateSegment>;
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
-  CHECK_INVALID(ArrivalProcess(S{}), Contains("time 0"));
-  CHECK_INVALID(ArrivalProcess(S{{kSecond, 10.0}}), Contains("time 0"));
-  CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {2 * kSecond, 5.0}, {kSecond, 5.0}}), Contains("increase"));
-  CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {0, 5.0}}), Contains("increase"));
+  CHECK_INVALID(ArrivalProcess(S{}, stream()), Contains("time 0"));
+  CHECK_INVALID(ArrivalProcess(S{{kSecond, 10.0}}, stream()), Contains("time 0"));
+  CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {2 * kSecond, 5.0}, {kSecond, 5.0}}, stream()), Contains("increase"));
+  CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {0, 5.0}}, stream()), Contains("increase"));
   for (double bad : {-1.0, nan, inf, 2e10}) {
     INFO("rate " << bad);
-    CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {kSecond, bad}}), Contains("rate"));
+    CHECK_INVALID(ArrivalProcess(S{{0, 10.0}, {kSecond, bad}}, stream()), Contains("rate"));
   }
-  CHECK_NOTHROW(ArrivalProcess(S{{0, 0.0}, {1, 1e10}}));
+  CHECK_NOTHROW(ArrivalProcess(S{{0, 0.0}, {1, 1e10}}, stream()));
 }

@@ -140,9 +140,14 @@ void Service::start(std::uint32_t slot, bool handed_over) {
   ++inst.busy;
   if (!handed_over) world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
-  const Distribution& d = service_time_for(r);
   if (inst.slow_factor != 1.0) ++inst.faults.slowed;
-  double seconds = d.sample(inst.service_rng) * inst.slow_factor;
+  double seconds;
+  if (draw_ahead_) {
+    seconds = inst.next_service_time * inst.slow_factor;
+    inst.next_service_time = config_.service_time.sample(inst.service_rng);
+  } else {
+    seconds = service_time_for(r).sample(inst.service_rng) * inst.slow_factor;
+  }
   if (flags_on_ > 0)
     for (FlagEffect& f : flags_)
       if (f.on && f.extra_time) seconds += f.extra_time->sample(f.rng) * inst.slow_factor;
@@ -576,7 +581,19 @@ void Service::scale_down() {
   throw std::logic_error(name() + ": scale_down with no instance to remove");
 }
 
+void Service::initialise() {
+  const auto has_value = [](const std::optional<Distribution>& d) { return d.has_value(); };
+  const bool per_op = std::any_of(config_.per_op.begin(), config_.per_op.end(), has_value);
+  const bool flag_times = std::any_of(flags_.begin(), flags_.end(), [&](const FlagEffect& f) {
+    return f.service_time || std::any_of(f.per_op.begin(), f.per_op.end(), has_value);
+  });
+  draw_ahead_ = !per_op && versions_.empty() && !flag_times;
+  if (draw_ahead_)
+    for (Instance& inst : instances_) inst.next_service_time = config_.service_time.sample(inst.service_rng);
+}
+
 std::uint8_t Service::add_version(VersionBehaviour version) {
+  if (draw_ahead_) throw std::logic_error(name() + ": a version added after initialise()");
   if (versions_.empty()) {
     versions_.push_back(own_version());
     version_rng_.emplace(world_.sim.stream(name() + "/versions"));
@@ -594,6 +611,7 @@ std::uint8_t Service::pick_version(SimTime now) {
 }
 
 std::size_t Service::add_flag(FlagEffect flag) {
+  if (draw_ahead_) throw std::logic_error(name() + ": a flag added after initialise()");
   flags_.push_back(std::move(flag));
   return flags_.size() - 1;
 }

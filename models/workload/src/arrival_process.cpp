@@ -7,7 +7,8 @@
 
 namespace archsim {
 
-ArrivalProcess::ArrivalProcess(std::vector<RateSegment> schedule) : schedule_(std::move(schedule)) {
+ArrivalProcess::ArrivalProcess(std::vector<RateSegment> schedule, Rng rng)
+    : schedule_(std::move(schedule)), rng_(rng), next_log_(std::log(rng_.uniform_pos())) {
   if (schedule_.empty() || schedule_.front().from != 0)
     throw std::invalid_argument("workload: the rate schedule must start at time 0");
   for (std::size_t i = 0; i < schedule_.size(); ++i) {
@@ -26,7 +27,7 @@ double ArrivalProcess::rate_at(SimTime t) const {
   return r;
 }
 
-SimTime ArrivalProcess::next_after(SimTime now, Rng& rng) {
+SimTime ArrivalProcess::next_after(SimTime now) {
   if (now > exact_ns_ + 1) {  // not called at the previous arrival (its time rounds to exact_ns_ or + 1)
     exact_ns_ = now;
     exact_frac_ = 0;
@@ -38,7 +39,8 @@ SimTime ArrivalProcess::next_after(SimTime now, Rng& rng) {
     const SimTime end = segment_ + 1 < schedule_.size() ? schedule_[segment_ + 1].from : kTimeMax;
     const double rate = schedule_[segment_].rate;
     if (rate > 0) {
-      const double gap_ns = frac - std::log(rng.uniform_pos()) / rate * 1e9;
+      const double gap_ns = frac - next_log_ / rate * 1e9;
+      next_log_ = std::log(rng_.uniform_pos());
       // gap_ns >= 0, so truncation is floor: a cast is a few instructions, std::floor
       // without SSE4.1 about twenty.
       const double whole = gap_ns < 0x1p62 ? static_cast<double>(static_cast<SimTime>(gap_ns)) : std::floor(gap_ns);

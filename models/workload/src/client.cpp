@@ -7,7 +7,6 @@ namespace archsim {
 Client::Client(World& world, std::string name, std::vector<std::uint32_t> hosts, ClientConfig config)
     : Component(world, std::move(name), "client", std::move(hosts)),
       config_(std::move(config)),
-      arrival_rng_(world.sim.stream(this->name() + "/arrivals")),
       key_rng_(world.sim.stream(this->name() + "/keys")),
       op_rng_(world.sim.stream(this->name() + "/ops")),
       think_rng_(world.sim.stream(this->name() + "/think")),
@@ -18,7 +17,7 @@ Client::Client(World& world, std::string name, std::vector<std::uint32_t> hosts,
   double run = 0;
   for (const auto& [op, w] : config_.mix) mix_cumulative_.push_back((run += w) / total);
   mix_cumulative_.back() = 1.0;
-  if (!config_.closed) arrivals_.emplace(config_.rate_schedule);
+  if (!config_.closed) arrivals_.emplace(config_.rate_schedule, world.sim.stream(this->name() + "/arrivals"));
 }
 
 void Client::connect() {
@@ -29,9 +28,10 @@ void Client::connect() {
 
 void Client::initialise() {
   if (config_.closed) {
+    next_think_ = config_.think.sample(think_rng_);
     for (std::uint32_t u = 0; u < config_.users; ++u) world_.sim.schedule_at(0, handler(), kThinkDone, u);
   } else {
-    const SimTime first = arrivals_->next_after(0, arrival_rng_);
+    const SimTime first = arrivals_->next_after(0);
     if (first != kTimeMax) world_.sim.schedule_at(first, handler(), kNextArrival, 0);
   }
 }
@@ -48,7 +48,7 @@ void Client::handle(const Event& event) {
   switch (event.kind) {
     case kNextArrival: {
       issue(0);
-      const SimTime next = arrivals_->next_after(world_.sim.now(), arrival_rng_);
+      const SimTime next = arrivals_->next_after(world_.sim.now());
       if (next != kTimeMax) world_.sim.schedule_at(next, handler(), kNextArrival, 0);
       break;
     }
@@ -105,7 +105,8 @@ void Client::replied(std::uint32_t slot) {
   const std::uint32_t user = r.user;
   world_.requests.release(slot);
   if (config_.closed) {
-    const double think = config_.think.sample(think_rng_);
+    const double think = next_think_;
+    next_think_ = config_.think.sample(think_rng_);
     world_.sim.schedule_in(draw_to_time(think), handler(), kThinkDone, user);
   }
   world_.root_completed();

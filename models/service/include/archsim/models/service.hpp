@@ -96,6 +96,7 @@ class Service final : public Component, public Crashable {
   const InstanceFaultCounts& fault_counts(std::uint32_t instance) const { return instances_[instance].faults; }
   std::uint64_t refused(std::uint32_t instance) const override { return instances_[instance].faults.refused; }
   void connect() override;
+  void initialise() override;
   bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;
 
@@ -158,6 +159,7 @@ class Service final : public Component, public Crashable {
     InstanceFaultCounts faults;
     InstanceState state = InstanceState::kActive;
     std::uint32_t generation = 0;  // bumped when a provisioning is cancelled
+    double next_service_time = 0;  // seconds, drawn a request early (draw_ahead_)
   };
   struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead, hedging
     std::uint64_t first_attempts = 0, retries = 0;
@@ -246,6 +248,12 @@ class Service final : public Component, public Crashable {
   std::size_t relieve_turn_ = 0;  // which caller resumes first when an instance stops pressing                           // services that call this one (backpressure)
   std::map<std::uint32_t, std::deque<std::uint32_t>> held_;  // callee index -> attempts held, FIFO
   std::vector<std::uint32_t> active_;  // autoscaling: active instances, ascending
+  // Every request has the same service-time distribution (no per-op times, no
+  // deployment changes them): each instance draws its next service time when it
+  // starts a request, one request early. The times are those of drawing on demand
+  // (one stream per instance, same draws, same order); the draw's latency (a log
+  // for an exponential) is then off the path to the event queue's comparisons.
+  bool draw_ahead_ = false;
 
   // Deployments: empty (and never consulted) until a deployment adds a version or a flag,
   // so a service without one draws no extra random numbers.

@@ -58,7 +58,10 @@ class Client final : public Component {
   std::optional<ArrivalProcess> arrivals_;
   std::optional<InstancePicker> picker_;
   Component* target_ = nullptr;
-  Rng arrival_rng_, key_rng_, op_rng_, think_rng_, tenant_rng_;
+  Rng key_rng_, op_rng_, think_rng_, tenant_rng_;
+  // Closed: the next think time, drawn one think early, as the service draws its
+  // service times (service.hpp, draw_ahead_): same draws, same order.
+  double next_think_ = 0;
 };
 
 }  // namespace archsim
