@@ -287,6 +287,23 @@ TEST_CASE("models::run_model: same seed gives the same fingerprint, another seed
   }
 }
 
+TEST_CASE("models::run_model: service times drawn a request early are the draws made on demand", "[models][quick]") {
+  // A service with one service time draws each instance's next time when it starts a
+  // request (Service::draw_ahead_); a per-op time turns that off. The same
+  // distribution given per op must therefore give a bit-identical run.
+  ModelSpec ahead = shop(), on_demand = shop();
+  for (ServiceSpec& s : on_demand.services) s.service_time_by_op.emplace_back("read", s.service_time);
+  RunOptions o = seconds(1, 42);
+  o.warmup = 200 * kMillisecond;
+  const RunResult a = run_model(ahead, o), b = run_model(on_demand, o);
+  CHECK(a.requests_completed > 100);
+  CHECK(fingerprint(a) == fingerprint(b));
+  SECTION("a different per-op time does change the run") {
+    for (ServiceSpec& s : on_demand.services) s.service_time_by_op.back().second = Distribution::exponential(0.002);
+    CHECK(fingerprint(run_model(on_demand, o)) != fingerprint(a));
+  }
+}
+
 TEST_CASE("models::run_model: a progress callback that returns false cancels the run", "[models][quick]") {
   int calls = 0;
   const RunResult r = run_model(shop(), seconds(2000), [&](const Progress&) {
