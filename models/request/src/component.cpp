@@ -13,6 +13,10 @@ Component::Component(World& world, std::string name, std::string kind, std::vect
 
 std::string Component::instance_name(std::uint32_t instance) const { return fmt::format("{}[{}]", name_, instance); }
 
+void Component::arrive_now(std::uint32_t slot) { handle(Event{world_.sim.now(), 0, handler_, kArriveEvent, slot}); }
+
+void Component::reply_now(std::uint32_t slot) { handle(Event{world_.sim.now(), 0, handler_, kReplyEvent, slot}); }
+
 void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slot, Component& to,
                  std::uint32_t to_instance) {
   Request& r = requests[slot];
@@ -27,7 +31,7 @@ void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slo
     r.error = ErrorKind::kDropped;
     sim.schedule_in(t.delay, from.handler(), kReplyEvent, slot);
   } else if (t.delay == 0) {
-    deliver_now(to, kArriveEvent, slot);
+    to.arrive_now(slot);
   } else {
     sim.schedule_in(t.delay, to.handler(), kArriveEvent, slot);
   }
@@ -39,14 +43,11 @@ void World::reply(Component& from, std::uint32_t slot, bool during_arrival) {
   const Transit t = network.transit(from.host(r.instance), caller.host(r.caller_instance), from.network_rng());
   if (t.lost) r.error = ErrorKind::kDropped;
   if (t.delay == 0 && !during_arrival)
-    deliver_now(caller, kReplyEvent, slot);
+    caller.reply_now(slot);
   else
     sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
 }
 
-void World::deliver_now(Component& to, std::uint32_t kind, std::uint32_t slot) {
-  to.handle(Event{sim.now(), 0, to.handler(), kind, slot});
-}
 
 std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
   const std::uint32_t slot = requests.acquire();

@@ -99,6 +99,10 @@ void Service::handle(const Event& event) {
   }
 }
 
+void Service::arrive_now(std::uint32_t slot) { arrive(slot); }
+
+void Service::reply_now(std::uint32_t slot) { child_replied(slot); }
+
 void Service::arrive(std::uint32_t slot) {
   Request& r = world_.requests[slot];
   const SimTime now = world_.sim.now();

@@ -99,6 +99,8 @@ class Service final : public Component, public Crashable {
   void initialise() override;
   bool pressing(std::uint32_t instance) const { return instances_[instance].pressing; }
   void handle(const Event& event) override;
+  void arrive_now(std::uint32_t slot) override;
+  void reply_now(std::uint32_t slot) override;
 
   // Autoscaling (config.autoscale.enabled). Instances not active take no new
   // requests but serve whatever reaches them; a draining instance stops when idle.

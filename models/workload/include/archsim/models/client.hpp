@@ -45,6 +45,7 @@ class Client final : public Component {
   void connect() override;
   void initialise() override;
   void handle(const Event& event) override;
+  void reply_now(std::uint32_t slot) override;
 
  private:
   enum : std::uint32_t { kNextArrival = kFirstOwnEvent, kThinkDone };
