@@ -48,7 +48,6 @@ void World::reply(Component& from, std::uint32_t slot, bool during_arrival) {
     sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
 }
 
-
 std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
   const std::uint32_t slot = requests.acquire();
   const Request& p = requests[parent_slot];

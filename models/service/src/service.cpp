@@ -597,7 +597,7 @@ void Service::initialise() {
 }
 
 std::uint8_t Service::add_version(VersionBehaviour version) {
-  if (draw_ahead_) throw std::logic_error(name() + ": a version added after initialise()");
+  if (draw_ahead_) throw std::logic_error(name() + ": add_version after initialise(): service times are already drawn ahead");
   if (versions_.empty()) {
     versions_.push_back(own_version());
     version_rng_.emplace(world_.sim.stream(name() + "/versions"));
@@ -615,7 +615,7 @@ std::uint8_t Service::pick_version(SimTime now) {
 }
 
 std::size_t Service::add_flag(FlagEffect flag) {
-  if (draw_ahead_) throw std::logic_error(name() + ": a flag added after initialise()");
+  if (draw_ahead_) throw std::logic_error(name() + ": add_flag after initialise(): service times are already drawn ahead");
   flags_.push_back(std::move(flag));
   return flags_.size() - 1;
 }
