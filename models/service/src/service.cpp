@@ -147,8 +147,7 @@ void Service::start(std::uint32_t slot, bool handed_over) {
   if (inst.slow_factor != 1.0) ++inst.faults.slowed;
   double seconds;
   if (draw_ahead_) {
-    seconds = inst.next_service_time * inst.slow_factor;
-    inst.next_service_time = config_.service_time.sample(inst.service_rng);
+    seconds = inst.service_time_ahead.take(config_.service_time, inst.service_rng) * inst.slow_factor;
   } else {
     seconds = service_time_for(r).sample(inst.service_rng) * inst.slow_factor;
   }
@@ -593,7 +592,7 @@ void Service::initialise() {
   });
   draw_ahead_ = !per_op && versions_.empty() && !flag_times;
   if (draw_ahead_)
-    for (Instance& inst : instances_) inst.next_service_time = config_.service_time.sample(inst.service_rng);
+    for (Instance& inst : instances_) inst.service_time_ahead.first(config_.service_time, inst.service_rng);
 }
 
 std::uint8_t Service::add_version(VersionBehaviour version) {

@@ -28,7 +28,7 @@ void Client::connect() {
 
 void Client::initialise() {
   if (config_.closed) {
-    next_think_ = config_.think.sample(think_rng_);
+    think_ahead_.first(config_.think, think_rng_);
     for (std::uint32_t u = 0; u < config_.users; ++u) world_.sim.schedule_at(0, handler(), kThinkDone, u);
   } else {
     const SimTime first = arrivals_->next_after(0);
@@ -107,8 +107,7 @@ void Client::replied(std::uint32_t slot) {
   const std::uint32_t user = r.user;
   world_.requests.release(slot);
   if (config_.closed) {
-    const double think = next_think_;
-    next_think_ = config_.think.sample(think_rng_);
+    const double think = think_ahead_.take(config_.think, think_rng_);
     world_.sim.schedule_in(draw_to_time(think), handler(), kThinkDone, user);
   }
   world_.root_completed();

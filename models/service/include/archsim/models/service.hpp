@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "archsim/core/distribution.hpp"
+#include "archsim/core/draw_ahead.hpp"
 #include "archsim/core/histogram.hpp"
 #include "archsim/models/autoscale_policy.hpp"
 #include "archsim/models/component.hpp"
@@ -161,7 +162,7 @@ class Service final : public Component, public Crashable {
     InstanceFaultCounts faults;
     InstanceState state = InstanceState::kActive;
     std::uint32_t generation = 0;  // bumped when a provisioning is cancelled
-    double next_service_time = 0;  // seconds, drawn a request early (draw_ahead_)
+    DrawAhead service_time_ahead{};  // used while draw_ahead_
   };
   struct Edge {  // state of one call of one step: budget counts, breaker, bulkhead, hedging
     std::uint64_t first_attempts = 0, retries = 0;
@@ -251,10 +252,8 @@ class Service final : public Component, public Crashable {
   std::map<std::uint32_t, std::deque<std::uint32_t>> held_;  // callee index -> attempts held, FIFO
   std::vector<std::uint32_t> active_;  // autoscaling: active instances, ascending
   // Every request has the same service-time distribution (no per-op times, no
-  // deployment changes them): each instance draws its next service time when it
-  // starts a request, one request early. The times are those of drawing on demand
-  // (one stream per instance, same draws, same order); the draw's latency (a log
-  // for an exponential) is then off the path to the event queue's comparisons.
+  // deployment changes them), so each instance can draw its next service time
+  // one request early (draw_ahead.hpp); decided in initialise().
   bool draw_ahead_ = false;
 
   // Deployments: empty (and never consulted) until a deployment adds a version or a flag,

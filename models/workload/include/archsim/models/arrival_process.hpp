@@ -3,11 +3,10 @@
 // exponential gap is memoryless, a gap that crosses a rate change is redrawn
 // from the boundary at the new rate. Bursts and schedules are both segments.
 //
-// Each gap's log(uniform) is drawn one gap early: the arrival times are those
-// of drawing on demand (one stream, the same draws in the same order), but
-// the log's latency (tens of cycles) is then spent long before its result is
-// needed, instead of on the path to the event queue's comparisons. That made
-// the M/M/1 benchmark about 8% faster (docs/performance.md).
+// Each gap's log(uniform) is drawn one gap early, as DrawAhead does for a
+// distribution (core/draw_ahead.hpp says why): the arrival times are those of
+// drawing on demand. Only the log is drawn early: the rate that divides it may
+// change before the gap is used.
 #include <cstdint>
 #include <utility>
 #include <vector>

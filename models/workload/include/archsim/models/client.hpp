@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "archsim/core/distribution.hpp"
+#include "archsim/core/draw_ahead.hpp"
 #include "archsim/core/key_chooser.hpp"
 #include "archsim/models/arrival_process.hpp"
 #include "archsim/models/component.hpp"
@@ -60,9 +61,7 @@ class Client final : public Component {
   std::optional<InstancePicker> picker_;
   Component* target_ = nullptr;
   Rng key_rng_, op_rng_, think_rng_, tenant_rng_;
-  // Closed: the next think time, drawn one think early, as the service draws its
-  // service times (service.hpp, draw_ahead_): same draws, same order.
-  double next_think_ = 0;
+  DrawAhead think_ahead_;  // closed: think times, drawn one think early
 };
 
 }  // namespace archsim

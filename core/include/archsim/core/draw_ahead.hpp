@@ -1,0 +1,29 @@
+#pragma once
+// The draws of one distribution from one stream, each made one draw early:
+// take() returns the value drawn at the previous take() (or at first()) and
+// draws the next. The values are those of drawing on demand, since the stream
+// and the order of its draws are the same; only the moment of the draw moves.
+// That moment matters: a draw can cost tens of cycles (a log for an
+// exponential), and made on demand its result feeds at once the event-queue
+// comparisons that pick the next event, branches the CPU can only guess.
+// Drawn early, it is ready long before (docs/design.md, "Draws made one draw
+// early"). Every call must pass the same distribution and stream.
+#include "archsim/core/distribution.hpp"
+#include "archsim/core/rng.hpp"
+
+namespace archsim {
+
+class DrawAhead {
+ public:
+  void first(const Distribution& d, Rng& rng) { next_ = d.sample(rng); }
+  double take(const Distribution& d, Rng& rng) {
+    const double value = next_;
+    next_ = d.sample(rng);
+    return value;
+  }
+
+ private:
+  double next_ = 0;
+};
+
+}  // namespace archsim
