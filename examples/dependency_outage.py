@@ -13,7 +13,9 @@ The breaker does not make the outage's requests succeed (they fail either
 way, faster with it, so its availability is even lower: the requests that
 waited out the outage in checkout's queue are refused instead). What it
 buys is containment: checkout's workers stay free, its latency stays normal,
-and it recovers the moment payments does.
+and its latency is normal again as soon as payments is back (the breaker
+refuses calls until its next probe, at most a second later, which can cost
+the first window after the outage some throughput).
 
     .venv/bin/python examples/dependency_outage.py [--seed N]
 """

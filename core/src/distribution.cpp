@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "archsim/core/exponential.hpp"
+
 namespace archsim {
 
 // Parameters per kind (a_, b_, c_):
@@ -176,11 +178,11 @@ double Distribution::sample(Rng& rng) const {
   switch (kind_) {
     case Kind::kConst: return a_;
     case Kind::kUniform: return a_ + b_ * rng.uniform();
-    case Kind::kExp: return -a_ * std::log(rng.uniform_pos());
+    case Kind::kExp: return a_ * standard_exponential(rng);
     case Kind::kErlang: {
-      double log_product = 0;
-      for (int i = 0; i < static_cast<int>(a_); ++i) log_product += std::log(rng.uniform_pos());
-      return -b_ * log_product;
+      double sum = 0;
+      for (int i = 0; i < static_cast<int>(a_); ++i) sum += standard_exponential(rng);
+      return b_ * sum;
     }
     case Kind::kGamma: return b_ * sample_gamma(rng, a_);
     case Kind::kNormal:
@@ -192,7 +194,7 @@ double Distribution::sample(Rng& rng) const {
     case Kind::kPareto: return b_ / std::pow(rng.uniform_pos(), 1.0 / a_);
     case Kind::kHyperExp: {
       const double m = table_->values[pick(rng)];
-      return -m * std::log(rng.uniform_pos());
+      return m * standard_exponential(rng);
     }
     case Kind::kMixture: return table_->components[pick(rng)].sample(rng);
     case Kind::kEmpirical: return table_->values[rng.below(table_->values.size())];

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "archsim/core/exponential.hpp"
 #include "archsim/models/arrival_process.hpp"
 
 using namespace archsim;
@@ -142,15 +143,15 @@ TEST_CASE("models::ArrivalProcess: a zero-rate segment produces no arrivals", "[
 
 TEST_CASE("models::ArrivalProcess: gap k uses the stream's k-th draw, though it is drawn a gap early",
           "[models][quick]") {
-  // At rate 1/s the exact arrival k is the sum of the first k gaps -log(u_i) s;
+  // At rate 1/s the exact arrival k is the sum of the stream's first k exponential draws (s);
   // the reported time is that rounded to a whole nanosecond. Drawing ahead must
-  // neither skip nor reorder the stream's uniforms.
+  // neither skip nor reorder the stream's draws.
   ArrivalProcess p({{0, 1.0}}, stream(7));
   Rng same = stream(7);
   double exact_ns = 0;
   SimTime t = 0;
   for (int k = 1; k <= 5; ++k) {
-    exact_ns += -std::log(same.uniform_pos()) * 1e9;
+    exact_ns += standard_exponential(same) * 1e9;
     t = p.next_after(t);
     INFO("arrival " << k << ": " << t << " ns, exact " << exact_ns);
     CHECK(std::abs(static_cast<double>(t) - exact_ns) <= 1.0);

@@ -11,6 +11,8 @@ capacity. A bounded shared queue also isolates callers: a light caller's
 requests no longer wait behind a heavy caller's flood.
 """
 
+import math
+
 import pytest
 
 import archsim as sim
@@ -50,7 +52,10 @@ def test_a_caller_sends_to_an_instance_that_is_not_pressing():
     # sends the rest to back[1] (100/s), so all 100/s are served with short queues
     inst = r.instances("back").set_index("instance")
     assert inst.loc["back[0]", "mean_queue"] <= 5
-    assert r.component("web")["throughput"] == pytest.approx(100, rel=0.03)
+    web = r.component("web")
+    assert web["completed"] >= web["arrivals"] - 10  # all served, bar the few in flight at the end
+    # and the arrivals are 100/s: a Poisson count over 20 s, within 4 standard deviations
+    assert web["throughput"] == pytest.approx(100, abs=4 * math.sqrt(100 / 20))
     assert r.component("web")["p99"] < 0.5  # without backpressure, back[0]'s queue grows by 25/s
 
 

@@ -72,7 +72,7 @@ def test_tandem_end_to_end_mean_is_the_sum_of_mm1_sojourns():
 
 
 def test_split_merge_network_follows_jackson():
-    r = simulate(split_merge_model, seeds=(53, 54), batch=20.0)
+    r = simulate(split_merge_model, seeds=(53, 54), batch=50.0)
     lam_c = sum(SPLIT_RATES.values())
     w_c = 1 / (SPLIT["C"] - lam_c)
     mean_latency(r, "C").check(w_c, "split-merge station C (merged) W (s)", max_rel_se=0.01)

@@ -31,7 +31,7 @@ from conftest import Estimate, check_fingerprint, figure, mean_latency, measured
 MU = 1000.0  # per server, per second
 
 # c -> (rho, batch seconds, seeds, max relative standard error)
-CASES = {4: (0.8, 30.0, (21, 22), 0.007), 16: (0.85, 12.0, (23, 24), 0.008)}
+CASES = {4: (0.8, 30.0, (21, 22), 0.007), 16: (0.85, 24.0, (23, 24), 0.008)}
 
 
 def erlang_c(c: int, a: float) -> float:

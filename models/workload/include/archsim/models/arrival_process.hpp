@@ -41,7 +41,7 @@ class ArrivalProcess {
   SimTime exact_ns_ = 0;
   double exact_frac_ = 0;
   Rng rng_;
-  double next_log_;  // log(uniform) of the next gap, drawn one gap early
+  double next_exp_;  // the next gap at rate 1, drawn one gap early
 };
 
 }  // namespace archsim
