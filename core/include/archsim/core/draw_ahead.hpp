@@ -3,8 +3,8 @@
 // take() returns the value drawn at the previous take() (or at first()) and
 // draws the next. The values are those of drawing on demand, since the stream
 // and the order of its draws are the same; only the moment of the draw moves.
-// That moment matters: a draw can cost tens of cycles (a log for an
-// exponential), and made on demand its result feeds at once the event-queue
+// That moment matters: a draw can cost tens of cycles (an exp for a
+// lognormal), and made on demand its result feeds at once the event-queue
 // comparisons that pick the next event, branches the CPU can only guess.
 // Drawn early, it is ready long before (docs/design.md, "Draws made one draw
 // early"). Every call must pass the same distribution and stream.

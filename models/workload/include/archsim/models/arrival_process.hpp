@@ -3,10 +3,10 @@
 // exponential gap is memoryless, a gap that crosses a rate change is redrawn
 // from the boundary at the new rate. Bursts and schedules are both segments.
 //
-// Each gap's log(uniform) is drawn one gap early, as DrawAhead does for a
-// distribution (core/draw_ahead.hpp says why): the arrival times are those of
-// drawing on demand. Only the log is drawn early: the rate that divides it may
-// change before the gap is used.
+// Each gap's exponential draw of mean 1 is made one gap early, as DrawAhead
+// does for a distribution (core/draw_ahead.hpp says why): the arrival times are
+// those of drawing on demand. Only that draw is made early: the rate that
+// divides it may change before the gap is used.
 #include <cstdint>
 #include <utility>
 #include <vector>
