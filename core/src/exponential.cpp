@@ -6,8 +6,8 @@ double rejection(Rng& rng, std::uint64_t bits) {
   for (;;) {
     const unsigned layer = static_cast<unsigned>(bits & 0xFF);
     const std::uint64_t point = bits >> 8;
-    const double x = static_cast<double>(point) * kTables.width[layer];
-    if (point < kTables.under[layer]) return x;
+    const double x = static_cast<double>(point) * kTables.layer[layer].width;
+    if (point < kTables.layer[layer].under) return x;
     // The base layer past r is the tail, and the tail of an exponential is
     // again an exponential (memoryless).
     if (layer == 0) return kTailStart + standard_exponential(rng);

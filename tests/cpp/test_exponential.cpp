@@ -28,7 +28,7 @@ TEST_CASE("core::ziggurat: every layer has area v and the layers close at the to
   // A point accepted at once lies left of the next edge: wholly under f.
   for (int i = 0; i < kLayers; ++i) {
     INFO("layer " << i);
-    CHECK(static_cast<double>(t.under[i]) * t.width[i] <= t.edge[i + 1]);
+    CHECK(static_cast<double>(t.layer[i].under) * t.layer[i].width <= t.edge[i + 1]);
   }
 }
 
