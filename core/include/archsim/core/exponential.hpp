@@ -8,7 +8,9 @@
 // go through an exact rejection step, so the draws are exactly exponential.
 //
 // The tables are computed by the compiler (constexpr), so they do not depend
-// on the libm of the machine that runs the simulation.
+// on the libm of the machine that runs the simulation. That needs a compiler
+// that evaluates std::exp and std::log in constant expressions: GCC does (an
+// extension until C++26 makes them constexpr), and GCC is the compiler here.
 #include <array>
 #include <cmath>
 #include <cstdint>
