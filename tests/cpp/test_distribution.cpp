@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "archsim/core/distribution.hpp"
+#include "ks_statistic.hpp"
 
 using namespace archsim;
 using Catch::Contains;
@@ -38,22 +39,6 @@ void check_known_answers(const Distribution& d, const std::vector<double>& expec
 
 double phi_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 double phi_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi); }
-
-// Kolmogorov-Smirnov statistic sqrt(n) * sup |F_n(x) - F(x)| of `xs` against `cdf`.
-double ks_statistic(std::vector<double> xs, const std::function<double(double)>& cdf) {
-  std::sort(xs.begin(), xs.end());
-  const double n = static_cast<double>(xs.size());
-  double d = 0;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    const double f = cdf(xs[i]);
-    d = std::max({d, static_cast<double>(i + 1) / n - f, f - static_cast<double>(i) / n});
-  }
-  return d * std::sqrt(n);
-}
-
-// Asymptotic critical value of sqrt(n) * D at alpha = 0.01 (Kolmogorov's
-// limiting distribution; e.g. Stephens 1974, table 1A: 1.628).
-constexpr double kKsCritical = 1.63;
 
 }  // namespace
 
