@@ -26,6 +26,11 @@ TEST_CASE("core::ziggurat: every layer has area v and the layers close at the to
   // The recursion, run one step further from the last layer, reaches x = 0
   // (f = 1) only if r and v are the right pair for 256 layers.
   CHECK(std::abs(std::log(kLayerArea / t.edge[kLayers - 1] + t.density[kLayers - 1])) < 1e-12);
+  // The share of draws the rectangle test settles at once: the mean of edge[i+1] / edge[i]
+  // (the docs quote 97.8%).
+  double settled = 0;
+  for (int i = 0; i < kLayers; ++i) settled += t.edge[i + 1] / t.edge[i] / kLayers;
+  CHECK(settled == Approx(0.978).margin(0.0005));
   // A point accepted at once lies left of the next edge: wholly under f.
   for (int i = 0; i < kLayers; ++i) {
     INFO("layer " << i);
