@@ -7,13 +7,27 @@
 
 namespace archsim {
 
+namespace {
+
+std::vector<RequestMetrics::ComponentFigures> request_figures(const World& world) {
+  std::vector<RequestMetrics::ComponentFigures> figures(world.components.size());
+  for (std::size_t c = 0; c < figures.size(); ++c) {
+    figures[c].instances.resize(world.components[c]->instances());
+    figures[c].client = world.components[c]->kind() == "client";
+    figures[c].service = world.components[c]->kind() == "service";
+  }
+  return figures;
+}
+
+}  // namespace
+
 MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime window)
-    : world_(world), warmup_(warmup), window_(window) {
+    : world_(world),
+      warmup_(warmup),
+      window_(window),
+      requests_(request_figures(world), world.operations, warmup, window) {
   data_.resize(world.components.size());
-  for (std::size_t c = 0; c < data_.size(); ++c) {
-    data_[c].instances.resize(world.components[c]->instances());
-    data_[c].client = world.components[c]->kind() == "client";
-    data_[c].service = world.components[c]->kind() == "service";
+  for (std::uint32_t c = 0; c < data_.size(); ++c) {
     if (world.components[c]->kind() == "cache") data_[c].cache.emplace();
     if (world.components[c]->kind() == "shards") data_[c].shards.emplace();
     if (const auto* s = dynamic_cast<const Service*>(world.components[c]); s && s->config().autoscale.enabled) {
@@ -22,7 +36,7 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
       a.target = s->config().autoscale.target;
       a.counts.push_back({0, s->count(InstanceState::kActive), 0, 0});
       for (std::uint32_t i = 0; i < s->instances(); ++i) {
-        InstanceLevels& lv = data_[c].instances[i];
+        RequestMetrics::InstanceLevels& lv = requests_.component(c).instances[i];
         lv.state = s->state(i);
         lv.in_service.set(0, lv.state == InstanceState::kActive ? 1 : 0);
       }
@@ -39,6 +53,11 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
   }
 }
 
+void MetricsRecorder::subscribe(Signals& signals) {
+  signals.subscribe(this);
+  signals.record_requests_in(&requests_);
+}
+
 void MetricsRecorder::initialise(Simulation& sim) {
   const std::uint32_t id = sim.add_handler(this);
   if (warmup_ > 0) sim.schedule_at(warmup_, id, 0);
@@ -46,91 +65,15 @@ void MetricsRecorder::initialise(Simulation& sim) {
 
 void MetricsRecorder::handle(const Event&) {
   const SimTime now = warmup_;
-  for (auto& c : data_)
-    for (auto& i : c.instances) {
-      i.busy.reset(now);
-      i.queue.reset(now);
-      i.in_flight.reset(now);
-      i.early_in_flight.reset(now);
-      i.in_service.reset(now);
-      i.finished = 0;
-    }
+  requests_.end_warmup(now);
   for (auto& c : data_)
     for (auto& lag : c.lags) lag.reset(now);
-}
-
-OpResult& MetricsRecorder::grow_ops(std::uint32_t component, std::uint16_t op) {
-  auto& ops = data_[component].ops;
-  while (ops.size() <= op) {
-    OpResult fresh;
-    fresh.op = world_.operations[ops.size()];
-    fresh.series = WindowedSeries(window_);
-    ops.push_back(std::move(fresh));
-  }
-  data_[component].op_count = static_cast<std::uint32_t>(ops.size());
-  return ops[op];
-}
-
-void MetricsRecorder::track_tenants(std::vector<std::string> names) {
-  tenants_.resize(names.size());
-  tenant_count_ = static_cast<std::uint32_t>(names.size());
-  for (std::size_t t = 0; t < names.size(); ++t) tenants_[t].name = std::move(names[t]);
-}
-
-void MetricsRecorder::on_arrived(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
-  InstanceLevels& inst = data_[c.index()].instances[i];
-  inst.in_flight.add(now, 1);
-  if (r.arrived < warmup_) {
-    inst.early_in_flight.add(now, 1);
-    return;
-  }
-  ++op(c.index(), r.op).arrivals;
-  if (r.tenant < tenant_count_ && data_[c.index()].client) ++tenants_[r.tenant].arrivals;
-}
-
-void MetricsRecorder::record_tenant(const Component& c, const Request& r, SimTime now) {
-  TenantResult& t = tenants_[r.tenant];
-  const PerComponent& data = data_[c.index()];
-  if (!data.client) {  // a hop inside the architecture: count what services turned away
-    if (r.error == ErrorKind::kRejected && data.service) ++t.refused;
-    return;
-  }
-  if (r.error == ErrorKind::kNone) {
-    ++t.completed;
-    t.latency.record(now - r.arrived);
-  } else {
-    ++t.errors[static_cast<std::size_t>(r.error)];
-  }
-}
-
-void MetricsRecorder::on_finished(const Component& c, std::uint32_t i, const Request& r, SimTime now) {
-  InstanceLevels& inst = data_[c.index()].instances[i];
-  inst.in_flight.add(now, -1);
-  if (r.arrived < warmup_) {
-    inst.early_in_flight.add(now, -1);
-    return;
-  }
-  ++inst.finished;
-  if (r.tenant < tenant_count_) record_tenant(c, r, now);
-  OpResult& o = op(c.index(), r.op);
-  const SimTime latency = now - r.arrived;
-  o.latency_sum_all += static_cast<double>(latency);
-  ++o.finished_all;
-  if (r.error == ErrorKind::kNone) {
-    ++o.completed;
-    if (r.corrupted) ++o.corrupted;
-    o.latency.record(latency);
-    o.series.record_success(now, latency);
-  } else {
-    ++o.errors[static_cast<std::size_t>(r.error)];
-    o.series.record_error(now);
-  }
 }
 
 void MetricsRecorder::on_call_sent(const Component& c, std::uint32_t, const Request& parent, const Request& attempt,
                                    SimTime) {
   if (parent.arrived < warmup_) return;
-  OpResult& o = op(c.index(), parent.op);
+  OpResult& o = requests_.op(c.index(), parent.op);
   ++o.calls_sent;
   if (attempt.hedge) {
     ++o.hedges;
@@ -141,14 +84,6 @@ void MetricsRecorder::on_call_sent(const Component& c, std::uint32_t, const Requ
 
 void MetricsRecorder::on_duplicate_effect(const Component& c, SimTime now) {
   if (now >= warmup_) ++data_[c.index()].duplicates;
-}
-
-void MetricsRecorder::on_queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime now) {
-  data_[c.index()].instances[i].queue.set(now, static_cast<double>(n));
-}
-
-void MetricsRecorder::on_busy(const Component& c, std::uint32_t i, std::uint32_t busy, SimTime now) {
-  data_[c.index()].instances[i].busy.set(now, busy);
 }
 
 void MetricsRecorder::on_cache(const Component& c, std::uint32_t, CacheEvent e, SimTime now) {
@@ -229,17 +164,17 @@ void MetricsRecorder::on_broker(const Component& c, const BrokerSignal& s, SimTi
 }
 
 void MetricsRecorder::on_instance_state(const Component& c, std::uint32_t i, InstanceState s, SimTime now) {
-  PerComponent& data = data_[c.index()];
-  InstanceLevels& lv = data.instances[i];
+  auto& instances = requests_.component(c.index()).instances;
+  RequestMetrics::InstanceLevels& lv = instances[i];
   lv.state = s;
   lv.in_service.set(now, s == InstanceState::kActive || s == InstanceState::kDraining ? 1 : 0);
   InstanceCountRecord n{now, 0, 0, 0};
-  for (const InstanceLevels& other : data.instances) {
+  for (const RequestMetrics::InstanceLevels& other : instances) {
     n.active += other.state == InstanceState::kActive;
     n.provisioning += other.state == InstanceState::kProvisioning;
     n.draining += other.state == InstanceState::kDraining;
   }
-  auto& counts = data.autoscale->counts;
+  auto& counts = data_[c.index()].autoscale->counts;
   if (counts.back().at == now) counts.pop_back();  // several changes at one instant: keep the last
   counts.push_back(n);
 }
@@ -256,8 +191,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     cr.name = comp.name();
     cr.kind = comp.kind();
     cr.workers = comp.workers();
-    cr.ops = std::move(data_[ci].ops);
-    data_[ci].op_count = 0;
+    cr.ops = requests_.take_ops(static_cast<std::uint32_t>(ci));
     cr.duplicates = data_[ci].duplicates;
     cr.cache = std::move(data_[ci].cache);
     cr.shards = std::move(data_[ci].shards);
@@ -266,7 +200,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
     double worker_time = 0;  // autoscaled: instance-time in service, to weigh utilisation by
     for (std::size_t g = 0; g < data_[ci].lags.size(); ++g) data_[ci].lags[g].finish(now, cr.broker->groups[g]);
     for (std::uint32_t i = 0; i < comp.instances(); ++i) {
-      const InstanceLevels& lv = data_[ci].instances[i];
+      const RequestMetrics::InstanceLevels& lv = requests_.component(static_cast<std::uint32_t>(ci)).instances[i];
       InstanceResult ir;
       ir.name = comp.instance_name(i);
       ir.host = world_.network.host_name(comp.host(i));

@@ -586,7 +586,7 @@ RunResult run_model(const ModelSpec& model, const RunOptions& options, ProgressC
   for (auto& c : components) c->connect();
   MetricsRecorder recorder(world, options.warmup, options.window);
   recorder.track_tenants(tenants.names());
-  world.signals.subscribe(&recorder);
+  recorder.subscribe(world.signals);
   std::unique_ptr<TraceRecorder> tracer;
   if (options.trace_sample != 0) {
     tracer = std::make_unique<TraceRecorder>(options.trace_sample, options.seed);

@@ -12,6 +12,7 @@
 #include "archsim/core/simulation.hpp"
 #include "archsim/models/network.hpp"
 #include "archsim/models/request.hpp"
+#include "archsim/models/request_metrics.hpp"
 #include "archsim/models/signals.hpp"
 
 namespace archsim {
@@ -126,5 +127,24 @@ class Crashable {
  protected:
   ~Crashable() = default;
 };
+
+// The signals the request metrics hear (signals.hpp), defined here where
+// Component is complete.
+inline void Signals::arrived(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
+  if (metrics_) metrics_->arrived(c.index(), i, r, t);
+  for (auto* o : request_observers_) o->on_arrived(c, i, r, t);
+}
+inline void Signals::finished(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
+  if (metrics_) metrics_->finished(c.index(), i, r, t);
+  for (auto* o : request_observers_) o->on_finished(c, i, r, t);
+}
+inline void Signals::queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t) {
+  if (metrics_) metrics_->queue_length(c.index(), i, n, t);
+  for (auto* o : request_observers_) o->on_queue_length(c, i, n, t);
+}
+inline void Signals::busy(const Component& c, std::uint32_t i, std::uint32_t n, SimTime t) {
+  if (metrics_) metrics_->busy(c.index(), i, n, t);
+  for (auto* o : request_observers_) o->on_busy(c, i, n, t);
+}
 
 }  // namespace archsim

@@ -11,6 +11,7 @@
 namespace archsim {
 
 class Component;
+class RequestMetrics;
 
 // What a cache did with a request or an entry (models/data).
 enum class CacheEvent : std::uint8_t {
@@ -70,6 +71,9 @@ class Observer {
   virtual ~Observer() = default;
   // A request reached an instance (for a client: it was issued).
   virtual void on_arrived(const Component&, std::uint32_t /*instance*/, const Request&, SimTime) {}
+  // Whether it hears arrived, finished, queue_length and busy. The metrics
+  // recorder does not: Signals sends those to its RequestMetrics directly.
+  virtual bool observes_requests() const { return true; }
   // A worker picked it up. No built-in observer reads it, so it is sent only
   // to observers that say they do: one virtual call per request saved.
   virtual bool observes_started() const { return false; }
@@ -105,33 +109,31 @@ class Observer {
   virtual void on_scaled(const Component&, const ScalingSignal&, SimTime) {}
 };
 
+// Sends each signal to the observers that hear it. arrived, finished,
+// queue_length and busy also go to the request metrics, if set, by a direct
+// call rather than a virtual one; those four are defined in component.hpp,
+// where Component is complete.
 class Signals {
  public:
   void subscribe(Observer* o) {
     observers_.push_back(o);
+    if (o->observes_requests()) request_observers_.push_back(o);
     if (o->observes_started()) started_.push_back(o);
   }
-  void arrived(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
-    for (auto* o : observers_) o->on_arrived(c, i, r, t);
-  }
+  void record_requests_in(RequestMetrics* metrics) { metrics_ = metrics; }
+  inline void arrived(const Component& c, std::uint32_t i, const Request& r, SimTime t);
   void started(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
     for (auto* o : started_) o->on_started(c, i, r, t);
   }
-  void finished(const Component& c, std::uint32_t i, const Request& r, SimTime t) {
-    for (auto* o : observers_) o->on_finished(c, i, r, t);
-  }
+  inline void finished(const Component& c, std::uint32_t i, const Request& r, SimTime t);
   void call_sent(const Component& c, std::uint32_t i, const Request& parent, const Request& attempt, SimTime t) {
     for (auto* o : observers_) o->on_call_sent(c, i, parent, attempt, t);
   }
   void duplicate_effect(const Component& c, SimTime t) {
     for (auto* o : observers_) o->on_duplicate_effect(c, t);
   }
-  void queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t) {
-    for (auto* o : observers_) o->on_queue_length(c, i, n, t);
-  }
-  void busy(const Component& c, std::uint32_t i, std::uint32_t n, SimTime t) {
-    for (auto* o : observers_) o->on_busy(c, i, n, t);
-  }
+  inline void queue_length(const Component& c, std::uint32_t i, std::size_t n, SimTime t);
+  inline void busy(const Component& c, std::uint32_t i, std::uint32_t n, SimTime t);
   void committed(const Component& store, const Request& write, SimTime t) {
     for (auto* o : observers_) o->on_committed(store, write, t);
   }
@@ -159,7 +161,9 @@ class Signals {
   }
 
  private:
+  RequestMetrics* metrics_ = nullptr;
   std::vector<Observer*> observers_;
+  std::vector<Observer*> request_observers_;  // those of observers_ whose observes_requests() is true
   std::vector<Observer*> started_;  // those of observers_ whose observes_started() is true
 };
 

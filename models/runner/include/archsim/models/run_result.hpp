@@ -12,30 +12,11 @@
 #include "archsim/core/windowed_series.hpp"
 #include "archsim/models/consistency_checker.hpp"
 #include "archsim/models/request.hpp"
+#include "archsim/models/request_figures.hpp"
 #include "archsim/models/trace_recorder.hpp"
 #include "archsim/models/signals.hpp"
 
 namespace archsim {
-
-struct OpResult {
-  std::string op;
-  std::uint64_t arrivals = 0;   // arrived after warm-up
-  std::uint64_t completed = 0;  // succeeded
-  std::array<std::uint64_t, kErrorKinds> errors{};  // by ErrorKind; [0] unused
-  Histogram latency;            // successful requests, ns
-  double latency_sum_all = 0;   // ns, successes and failures (for Little's law)
-  std::uint64_t finished_all = 0;
-  std::uint64_t calls_sent = 0;  // attempts this component sent to dependencies for these requests
-  std::uint64_t retries = 0;     // of which retries
-  std::uint64_t corrupted = 0;   // successes whose response carried corrupted data
-  std::uint64_t hedges = 0;      // attempts sent as hedges (not counted in retries)
-  WindowedSeries series;
-  std::uint64_t error_count() const {
-    std::uint64_t n = 0;
-    for (std::size_t k = 1; k < kErrorKinds; ++k) n += errors[k];
-    return n;
-  }
-};
 
 struct InstanceResult {
   std::string name, host;
@@ -136,17 +117,6 @@ struct ComponentResult {
   // Autoscaled services only. Their utilisation is busy-worker time over worker
   // time of the instances in service (active or draining), not a mean over the pool.
   std::optional<AutoscaleResult> autoscale;
-};
-
-// One tenant's figures after warm-up: its client requests (arrivals, outcomes,
-// latency of successes) and the requests of its that services refused
-// ("rejected" by a rate limit, a quota, a full queue or shedding).
-struct TenantResult {
-  std::string name;
-  std::uint64_t arrivals = 0, completed = 0;
-  std::array<std::uint64_t, kErrorKinds> errors{};  // by ErrorKind; [0] unused
-  Histogram latency;                                // successful client requests, ns
-  std::uint64_t refused = 0;
 };
 
 // One entry of the fault log: what fired, when, and what it affected.
