@@ -116,6 +116,26 @@ TEST_CASE("core::Histogram: buckets tile the integers with relative width <= 2^-
   }
 }
 
+TEST_CASE("core::Histogram: a value is counted in the bucket whose range holds it", "[core][quick]") {
+  std::vector<std::int64_t> values = {0, 1, 2, 3, INT64_MAX};
+  for (int k = 1; k < 63; ++k) {
+    const std::int64_t p = std::int64_t{1} << k;
+    values.insert(values.end(), {p - 1, p, p + 1, p + p / 3});
+  }
+  for (int sub_bits : {1, 3, 5, 7, 12}) {
+    for (const std::int64_t v : values) {
+      INFO("sub_bits " << sub_bits << ", value " << v);
+      Histogram h(sub_bits);
+      h.record(v);
+      const std::size_t i = h.counts().size() - 1;  // counts grow to the highest bucket used
+      REQUIRE(h.counts()[i] == 1);
+      const auto u = static_cast<std::uint64_t>(v);
+      CHECK(h.bucket_low(i) <= u);
+      CHECK(u - h.bucket_low(i) < h.bucket_width(i));
+    }
+  }
+}
+
 TEST_CASE("core::Histogram: percentiles of heavy-tailed samples are within the documented error",
           "[core][slow]") {
   // histogram.hpp documents a relative error <= 2^-(sub_bits+1) (0.39% at 7

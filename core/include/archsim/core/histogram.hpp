@@ -37,12 +37,12 @@ class Histogram {
   std::uint64_t bucket_width(std::size_t index) const;
 
  private:
+  // Bucket (shift + 1) * 2^sub_bits + (v >> shift) - 2^sub_bits, written without
+  // a branch: below 2^sub_bits the shift is 0 and the index is v itself.
   std::size_t index_of(std::uint64_t v) const {
-    if (v < sub_count_) return static_cast<std::size_t>(v);
-    const int msb = 63 - std::countl_zero(v);
-    const int shift = msb - sub_bits_;
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(shift) + 1) * sub_count_ +
-                                    ((v >> shift) - sub_count_));
+    const int msb = 63 - std::countl_zero(v | 1);
+    const int shift = std::max(msb - sub_bits_, 0);
+    return (static_cast<std::size_t>(shift) << sub_bits_) + static_cast<std::size_t>(v >> shift);
   }
 
   // Inlined into both callers: with n = 1 known, record() has no multiplication
