@@ -2,14 +2,13 @@
 // Subscribes to component signals and keeps every figure of a run. Requests
 // that arrived before the warm-up ends are not measured; time averages start
 // at the end of warm-up. The figures of requests themselves are kept by its
-// RequestMetrics, which Signals calls inline; this class keeps the rest.
+// RequestMetrics, which Signals calls directly; this class keeps the rest.
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "archsim/core/simulation.hpp"
-#include "archsim/core/time_average.hpp"
 #include "archsim/models/component.hpp"
 #include "archsim/models/lag_tracker.hpp"
 #include "archsim/models/request_metrics.hpp"
