@@ -10,6 +10,7 @@
 // (docs/performance.md). MetricsRecorder owns it and keeps every other figure.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "archsim/core/sim_time.hpp"
