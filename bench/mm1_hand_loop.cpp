@@ -26,68 +26,64 @@ using archsim::bench::RefEvent;
 
 enum Kind : std::uint32_t { kArrival, kDeparture };
 
-enum class Draw { kLog, kZiggurat, kStd };
-
-struct Mm1Loop {
-  Draw draw;
-  archsim::Rng rng{1, "hand_loop"};
-  std::mt19937_64 std_rng{1};
-  std::exponential_distribution<double> std_exp{1.0};
+// Mean response time in ns over `customers` departures; draw() returns an Exp(1).
+template <class ExpDraw>
+double run_mm1(std::uint64_t customers, ExpDraw draw) {
+  constexpr double kGapNs = 1e9 / 900.0, kServiceNs = 1e6;
   std::uint64_t seq = 0;
-
-  std::int64_t draw_ns(double mean_ns) {
-    double e;
-    switch (draw) {
-      case Draw::kLog: e = -std::log(rng.uniform_pos()); break;
-      case Draw::kZiggurat: e = archsim::standard_exponential(rng); break;
-      default: e = std_exp(std_rng); break;
-    }
-    return static_cast<std::int64_t>(mean_ns * e);
-  }
-  RefEvent event(std::int64_t time, Kind kind) { return {time, seq++, 0, kind, 0}; }
-
-  // Mean response time in ns over `customers` departures.
-  double run(std::uint64_t customers) {
-    constexpr double kGapNs = 1e9 / 900.0, kServiceNs = 1e6;
-    archsim::bench::RefQuaternaryHeap heap;
-    std::deque<std::int64_t> waiting;  // arrival times, in order
-    std::int64_t in_service_since = -1;  // arrival time of the customer in service; -1: idle
-    double response_sum = 0;
-    std::uint64_t done = 0;
-    heap.push(event(draw_ns(kGapNs), kArrival));
-    while (done < customers) {
-      const RefEvent e = heap.top();
-      if (e.kind == kArrival) {
-        heap.replace_top(event(e.time + draw_ns(kGapNs), kArrival));
-        if (in_service_since < 0) {
-          in_service_since = e.time;
-          heap.push(event(e.time + draw_ns(kServiceNs), kDeparture));
-        } else {
-          waiting.push_back(e.time);
-        }
+  auto event = [&seq](std::int64_t time, Kind kind) { return RefEvent{time, seq++, 0, kind, 0}; };
+  auto draw_ns = [&draw](double mean_ns) { return static_cast<std::int64_t>(mean_ns * draw()); };
+  archsim::bench::RefQuaternaryHeap heap;
+  std::deque<std::int64_t> waiting;    // arrival times, in order
+  std::int64_t in_service_since = -1;  // arrival time of the customer in service; -1: idle
+  double response_sum = 0;
+  std::uint64_t done = 0;
+  heap.push(event(draw_ns(kGapNs), kArrival));
+  while (done < customers) {
+    const RefEvent e = heap.top();
+    if (e.kind == kArrival) {
+      heap.replace_top(event(e.time + draw_ns(kGapNs), kArrival));
+      if (in_service_since < 0) {
+        in_service_since = e.time;
+        heap.push(event(e.time + draw_ns(kServiceNs), kDeparture));
       } else {
-        response_sum += static_cast<double>(e.time - in_service_since);
-        ++done;
-        if (waiting.empty()) {
-          in_service_since = -1;
-          heap.pop();
-        } else {
-          in_service_since = waiting.front();
-          waiting.pop_front();
-          heap.replace_top(event(e.time + draw_ns(kServiceNs), kDeparture));
-        }
+        waiting.push_back(e.time);
+      }
+    } else {
+      response_sum += static_cast<double>(e.time - in_service_since);
+      ++done;
+      if (waiting.empty()) {
+        in_service_since = -1;
+        heap.pop();
+      } else {
+        in_service_since = waiting.front();
+        waiting.pop_front();
+        heap.replace_top(event(e.time + draw_ns(kServiceNs), kDeparture));
       }
     }
-    return response_sum / static_cast<double>(done);
   }
-};
+  return response_sum / static_cast<double>(done);
+}
+
+// The draw is chosen once per run, so the loop has no branch on it.
+double run_with_draw(std::uint64_t customers, std::int64_t draw) {
+  archsim::Rng rng{1, "hand_loop"};
+  switch (draw) {
+    case 0: return run_mm1(customers, [&rng] { return -std::log(rng.uniform_pos()); });
+    case 1: return run_mm1(customers, [&rng] { return archsim::standard_exponential(rng); });
+    default: {
+      std::mt19937_64 std_rng{1};
+      std::exponential_distribution<double> std_exp{1.0};
+      return run_mm1(customers, [&] { return std_exp(std_rng); });
+    }
+  }
+}
 
 void BM_mm1_hand_loop(benchmark::State& state) {
   const auto customers = static_cast<std::uint64_t>(state.range(0));
   double mean_ns = 0;
   for (auto _ : state) {
-    Mm1Loop loop{static_cast<Draw>(state.range(1))};
-    mean_ns = loop.run(customers);
+    mean_ns = run_with_draw(customers, state.range(1));
     benchmark::DoNotOptimize(mean_ns);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));  // items = customers

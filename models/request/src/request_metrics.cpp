@@ -15,7 +15,6 @@ void RequestMetrics::end_warmup(SimTime now) {
       i.queue.reset(now);
       i.in_flight.reset(now);
       i.early_in_flight.reset(now);
-      i.in_service.reset(now);
       i.finished = 0;
     }
 }

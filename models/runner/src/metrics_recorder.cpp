@@ -35,10 +35,10 @@ MetricsRecorder::MetricsRecorder(const World& world, SimTime warmup, SimTime win
       a.metric = scaling_metric_name(s->config().autoscale.metric);
       a.target = s->config().autoscale.target;
       a.counts.push_back({0, s->count(InstanceState::kActive), 0, 0});
+      data_[c].in_service.resize(s->instances());
       for (std::uint32_t i = 0; i < s->instances(); ++i) {
-        RequestMetrics::InstanceLevels& lv = requests_.component(c).instances[i];
-        lv.state = s->state(i);
-        lv.in_service.set(0, lv.state == InstanceState::kActive ? 1 : 0);
+        data_[c].states.push_back(s->state(i));
+        data_[c].in_service[i].set(0, s->state(i) == InstanceState::kActive ? 1 : 0);
       }
     }
     if (const auto* b = dynamic_cast<const Broker*>(world.components[c])) {
@@ -66,8 +66,10 @@ void MetricsRecorder::initialise(Simulation& sim) {
 void MetricsRecorder::handle(const Event&) {
   const SimTime now = warmup_;
   requests_.end_warmup(now);
-  for (auto& c : data_)
+  for (auto& c : data_) {
     for (auto& lag : c.lags) lag.reset(now);
+    for (auto& level : c.in_service) level.reset(now);
+  }
 }
 
 void MetricsRecorder::on_call_sent(const Component& c, std::uint32_t, const Request& parent, const Request& attempt,
@@ -164,17 +166,16 @@ void MetricsRecorder::on_broker(const Component& c, const BrokerSignal& s, SimTi
 }
 
 void MetricsRecorder::on_instance_state(const Component& c, std::uint32_t i, InstanceState s, SimTime now) {
-  auto& instances = requests_.component(c.index()).instances;
-  RequestMetrics::InstanceLevels& lv = instances[i];
-  lv.state = s;
-  lv.in_service.set(now, s == InstanceState::kActive || s == InstanceState::kDraining ? 1 : 0);
+  PerComponent& data = data_[c.index()];
+  data.states[i] = s;
+  data.in_service[i].set(now, s == InstanceState::kActive || s == InstanceState::kDraining ? 1 : 0);
   InstanceCountRecord n{now, 0, 0, 0};
-  for (const RequestMetrics::InstanceLevels& other : instances) {
-    n.active += other.state == InstanceState::kActive;
-    n.provisioning += other.state == InstanceState::kProvisioning;
-    n.draining += other.state == InstanceState::kDraining;
+  for (const InstanceState other : data.states) {
+    n.active += other == InstanceState::kActive;
+    n.provisioning += other == InstanceState::kProvisioning;
+    n.draining += other == InstanceState::kDraining;
   }
-  auto& counts = data_[c.index()].autoscale->counts;
+  auto& counts = data.autoscale->counts;
   if (counts.back().at == now) counts.pop_back();  // several changes at one instant: keep the last
   counts.push_back(n);
 }
@@ -209,7 +210,7 @@ std::vector<ComponentResult> MetricsRecorder::collect(SimTime now) {
       ir.mean_queue = lv.queue.average(now);
       ir.mean_in_flight = lv.in_flight.average(now);
       if (cr.autoscale) {  // busy time over the time each instance was in service
-        ir.in_service = lv.in_service.average(now);
+        ir.in_service = data_[ci].in_service[i].average(now);
         ir.utilisation = ir.in_service > 0 ? lv.busy.average(now) / (comp.workers() * ir.in_service) : 0.0;
         cr.utilisation += lv.busy.average(now);
         worker_time += comp.workers() * ir.in_service;

@@ -4,7 +4,7 @@
 // windows; per tenant, the outcomes of client requests. Requests that arrived
 // before the warm-up ends are not measured.
 //
-// Signals calls it directly and inline, not through Observer's virtual
+// Signals calls it directly, not through Observer's virtual
 // functions: every hop of every request sends it arrived, finished and the
 // queue's changes, and a virtual call costs about as much as what it records
 // (docs/performance.md). MetricsRecorder owns it and keeps every other figure.
@@ -17,7 +17,6 @@
 #include "archsim/core/time_average.hpp"
 #include "archsim/models/request.hpp"
 #include "archsim/models/request_figures.hpp"
-#include "archsim/models/signals.hpp"
 
 namespace archsim {
 
@@ -28,8 +27,6 @@ class RequestMetrics {
     // Requests that arrived before warm-up ended. Little's L counts only the others:
     // in_flight minus these, so a measured request updates one level, not two.
     TimeAverage early_in_flight;
-    TimeAverage in_service;  // 1 while active or draining (autoscaled services)
-    InstanceState state = InstanceState::kActive;
     std::uint64_t finished = 0;
   };
   struct ComponentFigures {

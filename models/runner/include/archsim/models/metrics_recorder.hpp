@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "archsim/core/simulation.hpp"
+#include "archsim/core/time_average.hpp"
 #include "archsim/models/component.hpp"
 #include "archsim/models/lag_tracker.hpp"
 #include "archsim/models/request_metrics.hpp"
@@ -52,6 +53,8 @@ class MetricsRecorder final : public Observer, public EventHandler {
     std::optional<ShardsResult> shards;
     std::optional<BrokerResult> broker;
     std::optional<AutoscaleResult> autoscale;
+    std::vector<InstanceState> states;    // autoscaled services: per instance
+    std::vector<TimeAverage> in_service;  // autoscaled services: 1 while active or draining
     std::vector<LagTracker> lags;  // brokers: per consumer group
     std::vector<std::vector<SimTime>> last_processed;  // brokers: [group][partition] latest publish time processed
   };
