@@ -304,6 +304,37 @@ TEST_CASE("models::run_model: service times drawn a request early are the draws 
   }
 }
 
+TEST_CASE("models::run_model: the plain path of a service runs as its general path", "[models][quick]") {
+  // A service using no feature that adds a test per request runs its plain path
+  // (Service::plain_). A queue limit no queue reaches makes every service take the
+  // general path without changing what happens: the runs must be bit-identical,
+  // also with faults that move a service from one path to the other and back.
+  ModelSpec plain = shop(), general = shop();
+  for (ServiceSpec& s : general.services) s.queue_limit = INT64_MAX;
+  RunOptions o = seconds(2, 42);
+  o.warmup = 200 * kMillisecond;
+  const RunResult a = run_model(plain, o);
+  CHECK(a.requests_completed > 500);
+  CHECK(fingerprint(run_model(general, o)) == fingerprint(a));
+  SECTION("with a crash and a slow instance") {
+    FaultSpec crash;
+    crash.kind = "crash";
+    crash.target = "checkout[1]";
+    crash.at = 500 * kMillisecond;
+    crash.duration = 300 * kMillisecond;
+    FaultSpec slow;
+    slow.kind = "slow";
+    slow.target = "db";
+    slow.at = 1200 * kMillisecond;
+    slow.duration = 400 * kMillisecond;
+    slow.factor = 3;
+    o.faults = {crash, slow};
+    const RunResult f = run_model(plain, o);
+    CHECK(fingerprint(f) != fingerprint(a));
+    CHECK(fingerprint(run_model(general, o)) == fingerprint(f));
+  }
+}
+
 TEST_CASE("models::run_model: a progress callback that returns false cancels the run", "[models][quick]") {
   int calls = 0;
   const RunResult r = run_model(shop(), seconds(2000), [&](const Progress&) {

@@ -62,26 +62,8 @@ void Service::connect() {
 void Service::handle(const Event& event) {
   const auto slot = static_cast<std::uint32_t>(event.payload & 0xFFFFFFFFull);
   switch (event.kind) {
-    case kArriveEvent: arrive(slot); break;
-    case kWorkDone: {
-      if (!tag_current(event.payload) || world_.requests[slot].step == kFinishedStep) break;  // failed by a crash
-      Request& r = world_.requests[slot];
-      Instance& inst = instances_[r.instance];
-      const double error_probability = error_probability_for(r);
-      if (error_probability > 0 && inst.error_rng.bernoulli(error_probability)) {
-        complete(slot, ErrorKind::kError);
-        break;
-      }
-      const double fault_error = inst.response_fault[static_cast<std::size_t>(ResponseFault::kError)];
-      if (fault_error > 0 && inst.fault_rng.bernoulli(fault_error)) {
-        ++inst.faults.errored;
-        complete(slot, ErrorKind::kError);
-        break;
-      }
-      r.step = 0;
-      run_step(slot);
-      break;
-    }
+    case kArriveEvent: arrive_now(slot); break;
+    case kWorkDone: plain_ ? work_done<true>(event.payload) : work_done<false>(event.payload); break;
     case kReplyEvent: child_replied(slot); break;
     case kRetry:
       if (parent_waits_for(world_.requests[slot])) {
@@ -99,35 +81,38 @@ void Service::handle(const Event& event) {
   }
 }
 
-void Service::arrive_now(std::uint32_t slot) { arrive(slot); }
+void Service::arrive_now(std::uint32_t slot) { plain_ ? arrive<true>(slot) : arrive<false>(slot); }
 
 void Service::reply_now(std::uint32_t slot) { child_replied(slot); }
 
+template <bool kPlain>
 void Service::arrive(std::uint32_t slot) {
   Request& r = world_.requests[slot];
   const SimTime now = world_.sim.now();
   r.arrived = now;
-  if (!versions_.empty()) r.code_version = pick_version(now);
+  if (!kPlain && !versions_.empty()) r.code_version = pick_version(now);
   world_.signals.arrived(*this, r.instance, r, now);
   Instance& inst = instances_[r.instance];
-  if (inst.state == InstanceState::kStopped) set_state(r.instance, InstanceState::kDraining);  // sent before it stopped
-  if (!admit(r, now) || !quotas_.admit(r.tenant, now)) {
+  if (!kPlain && inst.state == InstanceState::kStopped)
+    set_state(r.instance, InstanceState::kDraining);  // sent before it stopped
+  if (!kPlain && (!admit(r, now) || !quotas_.admit(r.tenant, now))) {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
-  } else if (inst.down > 0) {
+  } else if (!kPlain && inst.down > 0) {
     ++inst.faults.refused;
     r.error = ErrorKind::kUnavailable;
     world_.signals.finished(*this, r.instance, r, now);
     world_.reply(*this, slot, /*during_arrival=*/true);
   } else if (inst.busy < config_.workers) {
-    quotas_.entered(r.tenant);
-    start(slot);
-  } else if (config_.queue_limit < 0 || static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
-    quotas_.entered(r.tenant);
+    if (!kPlain) quotas_.entered(r.tenant);
+    start<kPlain>(slot);
+  } else if (kPlain || config_.queue_limit < 0 ||
+             static_cast<std::int64_t>(inst.queue.size()) < config_.queue_limit) {
+    if (!kPlain) quotas_.entered(r.tenant);
     inst.queue.push(slot, r.tenant);
     world_.signals.queue_length(*this, r.instance, inst.queue.size(), now);
-    update_pressure(r.instance);
+    if (!kPlain) update_pressure(r.instance);
   } else {
     r.error = ErrorKind::kRejected;
     world_.signals.finished(*this, r.instance, r, now);
@@ -135,6 +120,7 @@ void Service::arrive(std::uint32_t slot) {
   }
 }
 
+template <bool kPlain>
 void Service::start(std::uint32_t slot, bool handed_over) {
   Request& r = world_.requests[slot];
   Instance& inst = instances_[r.instance];
@@ -144,23 +130,45 @@ void Service::start(std::uint32_t slot, bool handed_over) {
   ++inst.busy;
   if (!handed_over) world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
-  if (inst.slow_factor != 1.0) ++inst.faults.slowed;
-  double seconds;
-  if (draw_ahead_) {
-    seconds = inst.service_time_ahead.take(config_.service_time, inst.service_rng) * inst.slow_factor;
-  } else {
-    seconds = service_time_for(r).sample(inst.service_rng) * inst.slow_factor;
-  }
-  if (flags_on_ > 0)
+  // Plain: times are drawn ahead, and the slow factor is 1 (x * 1.0 == x).
+  if (!kPlain && inst.slow_factor != 1.0) ++inst.faults.slowed;
+  double seconds = kPlain || draw_ahead_ ? inst.service_time_ahead.take(config_.service_time, inst.service_rng)
+                                         : service_time_for(r).sample(inst.service_rng);
+  if (!kPlain) seconds *= inst.slow_factor;
+  if (!kPlain && flags_on_ > 0)
     for (FlagEffect& f : flags_)
       if (f.on && f.extra_time) seconds += f.extra_time->sample(f.rng) * inst.slow_factor;
   world_.sim.schedule_in(draw_to_time(seconds), handler(), kWorkDone, tag(slot));
 }
 
+template <bool kPlain>
+void Service::work_done(std::uint64_t timer) {
+  const auto slot = static_cast<std::uint32_t>(timer & 0xFFFFFFFFull);
+  if (!tag_current(timer) || world_.requests[slot].step == kFinishedStep) return;  // failed by a crash
+  Request& r = world_.requests[slot];
+  if constexpr (!kPlain) {
+    Instance& inst = instances_[r.instance];
+    const double error_probability = error_probability_for(r);
+    if (error_probability > 0 && inst.error_rng.bernoulli(error_probability)) {
+      complete<false>(slot, ErrorKind::kError);
+      return;
+    }
+    const double fault_error = inst.response_fault[static_cast<std::size_t>(ResponseFault::kError)];
+    if (fault_error > 0 && inst.fault_rng.bernoulli(fault_error)) {
+      ++inst.faults.errored;
+      complete<false>(slot, ErrorKind::kError);
+      return;
+    }
+  }
+  r.step = 0;
+  run_step<kPlain>(slot);
+}
+
+template <bool kPlain>
 void Service::run_step(std::uint32_t slot) {
   const std::uint16_t step = world_.requests[slot].step;
   if (step >= config_.steps.size()) {
-    complete(slot, ErrorKind::kNone);
+    complete<kPlain>(slot, ErrorKind::kNone);
     return;
   }
   const StepConfig& cfg = config_.steps[step];
@@ -400,9 +408,9 @@ void Service::attempt_ended(std::uint32_t parent, const Outcome& o) {
   const auto total = static_cast<std::uint32_t>(cfg.calls.size());
   if (p.succeeded == needed) {
     ++p.step;
-    run_step(parent);
+    plain_ ? run_step<true>(parent) : run_step<false>(parent);
   } else if (p.failed == total - needed + 1) {
-    complete(parent, p.child_error);  // too many failures: the step cannot succeed
+    complete<false>(parent, p.child_error);  // too many failures: the step cannot succeed
   }
 }
 
@@ -417,6 +425,7 @@ void Service::release_worker(Instance& inst, const Request& r) {
 std::uint64_t Service::crash(std::uint32_t i) {
   Instance& inst = instances_[i];
   if (inst.down++ > 0) return 0;  // already down
+  plain_ = false;
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> failed = inst.queue.drain();
   failed.insert(failed.end(), inst.active.begin(), inst.active.end());
@@ -439,10 +448,12 @@ std::uint64_t Service::crash(std::uint32_t i) {
 
 void Service::restart(std::uint32_t i) {
   if (instances_[i].down > 0) --instances_[i].down;
+  refresh_plain();
 }
 
 void Service::set_response_fault(std::uint32_t i, ResponseFault kind, double probability) {
   instances_[i].response_fault[static_cast<std::size_t>(kind)] = probability;
+  refresh_plain();
 }
 
 void Service::apply_response_fault(Instance& inst, Request& r) {
@@ -457,26 +468,30 @@ void Service::apply_response_fault(Instance& inst, Request& r) {
   }
 }
 
-void Service::set_slow_factor(std::uint32_t i, double factor) { instances_[i].slow_factor = factor; }
+void Service::set_slow_factor(std::uint32_t i, double factor) {
+  instances_[i].slow_factor = factor;
+  refresh_plain();
+}
 
+template <bool kPlain>
 void Service::complete(std::uint32_t slot, ErrorKind error) {
   Request& r = world_.requests[slot];
   const SimTime now = world_.sim.now();
   r.error = error;
   r.step = kFinishedStep;  // later replies to this request are ignored
-  quotas_.left(r.tenant);
+  if (!kPlain) quotas_.left(r.tenant);
   const std::uint32_t i = r.instance;
   world_.signals.finished(*this, i, r, now);
   Instance& inst = instances_[i];
   if (error == ErrorKind::kNone) {
     r.effect = true;  // done here, whatever happens to the reply
-    fault_response(inst, r);
+    if (!kPlain) fault_response(inst, r);
   }
   release_worker(inst, r);
   // A queued request taking the freed worker leaves busy as it was: the drop and the
   // rise last no time, so no time average can see them, and neither is signalled.
-  if (!start_next(i)) world_.signals.busy(*this, i, inst.busy, now);
-  stop_if_drained(i);
+  if (!start_next<kPlain>(i)) world_.signals.busy(*this, i, inst.busy, now);
+  if (!kPlain) stop_if_drained(i);
   world_.reply(*this, slot);  // last: a zero-delay reply runs the caller at once
 }
 
@@ -487,25 +502,27 @@ bool Service::take_token(const Request& r, SimTime now) {
   return buckets_[b].take(now, rl.rate, rl.burst);
 }
 
+template <bool kPlain>
 bool Service::start_next(std::uint32_t i) {
   Instance& inst = instances_[i];
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> shed;  // replied after the worker is settled
   bool started = false;
   while (!inst.queue.empty()) {
-    const bool lifo = config_.lifo_above >= 0 && static_cast<std::int64_t>(inst.queue.size()) > config_.lifo_above;
+    const bool lifo =
+        !kPlain && config_.lifo_above >= 0 && static_cast<std::int64_t>(inst.queue.size()) > config_.lifo_above;
     const std::uint32_t next = inst.queue.pop(lifo);
     world_.signals.queue_length(*this, i, inst.queue.size(), now);
-    update_pressure(i);
+    if (!kPlain) update_pressure(i);
     Request& q = world_.requests[next];
-    if (config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {
+    if (!kPlain && config_.max_queue_time != kTimeMax && now - q.arrived > config_.max_queue_time) {
       q.error = ErrorKind::kRejected;  // waited too long: the caller has likely given up
       quotas_.left(q.tenant);
       world_.signals.finished(*this, i, q, now);
       shed.push_back(next);
       continue;
     }
-    start(next, /*handed_over=*/true);
+    start<kPlain>(next, /*handed_over=*/true);
     started = true;
     break;
   }
@@ -593,6 +610,18 @@ void Service::initialise() {
   draw_ahead_ = !per_op && versions_.empty() && !flag_times;
   if (draw_ahead_)
     for (Instance& inst : instances_) inst.service_time_ahead.first(config_.service_time, inst.service_rng);
+  refresh_plain();
+}
+
+void Service::refresh_plain() {
+  const ServiceConfig& c = config_;
+  const bool features = c.rate_limit.rate > 0 || !c.tenant_quotas.empty() || c.queue_limit >= 0 ||
+                        c.lifo_above >= 0 || c.max_queue_time != kTimeMax || c.backpressure_high >= 0 ||
+                        c.autoscale.enabled || c.error_probability != 0 || !versions_.empty() || !flags_.empty();
+  const auto faulted = [](const Instance& i) {
+    return i.down > 0 || i.slow_factor != 1.0 || i.response_fault != std::array<double, 3>{};
+  };
+  plain_ = draw_ahead_ && !features && std::none_of(instances_.begin(), instances_.end(), faulted);
 }
 
 std::uint8_t Service::add_version(VersionBehaviour version) {
@@ -603,6 +632,7 @@ std::uint8_t Service::add_version(VersionBehaviour version) {
   }
   if (versions_.size() > UINT8_MAX) throw std::invalid_argument("a service has at most 255 versions");
   versions_.push_back(std::move(version));
+  plain_ = false;
   return static_cast<std::uint8_t>(versions_.size() - 1);
 }
 
@@ -616,6 +646,7 @@ std::uint8_t Service::pick_version(SimTime now) {
 std::size_t Service::add_flag(FlagEffect flag) {
   if (draw_ahead_) throw std::logic_error(name() + ": add_flag after initialise(): service times are already drawn ahead");
   flags_.push_back(std::move(flag));
+  plain_ = false;
   return flags_.size() - 1;
 }
 

@@ -186,16 +186,31 @@ class Service final : public Component, public Crashable {
   // The steps every request takes (arrive, start, run_step, start_next) are
   // inlined into their few callers in service.cpp: a call each cost more than
   // the work (1,908 -> 1,803 instructions per M/M/1 customer with the client's).
+  //
+  // Each exists twice. With kPlain false it is the general path: it tests for
+  // every feature a request may meet. With kPlain true, the same code without
+  // those tests, for a service that uses none of the features (plain_, see
+  // refresh_plain): the tests would all fail, so both paths do the same.
+  template <bool kPlain>
   [[gnu::always_inline]] inline void arrive(std::uint32_t slot);
   // The rate limit. The checks below run per request with the feature usually
   // off: inline, each costs a test, not a call.
   bool admit(const Request& r, SimTime now) { return config_.rate_limit.rate <= 0 || take_token(r, now); }
   bool take_token(const Request& r, SimTime now);
   // A worker is free: serve the queue, shedding stale requests; true if a queued request took it.
+  template <bool kPlain>
   [[gnu::always_inline]] inline bool start_next(std::uint32_t instance);
   // `handed_over`: the worker was freed by a completion in this same instant (no busy signal).
+  template <bool kPlain>
   [[gnu::always_inline]] inline void start(std::uint32_t slot, bool handed_over = false);
+  // The service time of request `timer` (a tag()) is over: fail it or start its calls.
+  template <bool kPlain>
+  void work_done(std::uint64_t timer);
+  template <bool kPlain>
   [[gnu::always_inline]] inline void run_step(std::uint32_t slot);
+  // Whether the plain path may run: no feature below is in use. Called at
+  // initialise() and whenever a fault changes an instance.
+  void refresh_plain();
   void send_attempt(std::uint32_t attempt);
   // Picks the target instance and sends, or holds the attempt while every
   // instance of a callee with backpressure is pressing.
@@ -227,6 +242,7 @@ class Service final : public Component, public Crashable {
   // An attempt that went out has ended (reply or timeout): free its bulkhead
   // slot and tell the breaker.
   void attempt_settled(const Request& attempt, bool success);
+  template <bool kPlain>
   void complete(std::uint32_t slot, ErrorKind error);
   void release_worker(Instance& inst, const Request& r);
   void set_state(std::uint32_t instance, InstanceState s);
@@ -255,6 +271,11 @@ class Service final : public Component, public Crashable {
   // deployment changes them), so each instance can draw its next service time
   // one request early (draw_ahead.hpp); decided in initialise().
   bool draw_ahead_ = false;
+  // The features the plain path leaves out are all off: no rate limit, tenant
+  // quota, queue limit, adaptive LIFO, shedding, backpressure, autoscaling,
+  // error probability, deployment version or flag; service times drawn ahead;
+  // no instance down, slowed or with a response fault.
+  bool plain_ = false;
 
   // Deployments: empty (and never consulted) until a deployment adds a version or a flag,
   // so a service without one draws no extra random numbers.
