@@ -36,8 +36,7 @@ void Client::initialise() {
   }
 }
 
-std::uint16_t Client::draw_op() {
-  if (mix_cumulative_.size() == 1) return config_.mix.front().first;
+std::uint16_t Client::draw_from_mix() {
   const double u = op_rng_.uniform();
   std::size_t i = 0;
   while (i + 1 < mix_cumulative_.size() && u >= mix_cumulative_[i]) ++i;

@@ -205,7 +205,7 @@ class Service final : public Component, public Crashable {
   [[gnu::always_inline]] inline void start(std::uint32_t slot, bool handed_over = false);
   // The service time of request `timer` (a tag()) is over: fail it or start its calls.
   template <bool kPlain>
-  void work_done(std::uint64_t timer);
+  [[gnu::always_inline]] inline void work_done(std::uint64_t timer);
   template <bool kPlain>
   [[gnu::always_inline]] inline void run_step(std::uint32_t slot);
   // Whether the plain path may run: no feature below is in use. Called at

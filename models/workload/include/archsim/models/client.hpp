@@ -53,7 +53,9 @@ class Client final : public Component {
   // Inlined into handle(), their only callers: a call per request saved each.
   [[gnu::always_inline]] inline void issue(std::uint32_t user);
   [[gnu::always_inline]] inline void replied(std::uint32_t slot);
-  std::uint16_t draw_op();
+  // The op of a new request: with one op in the mix (the usual case), no draw and no call.
+  std::uint16_t draw_op() { return mix_cumulative_.size() == 1 ? config_.mix.front().first : draw_from_mix(); }
+  std::uint16_t draw_from_mix();
 
   ClientConfig config_;
   std::vector<double> mix_cumulative_;
