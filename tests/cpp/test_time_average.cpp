@@ -3,6 +3,8 @@
 // minus those that arrived before warm-up).
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+
 #include "archsim/core/rng.hpp"
 #include "archsim/core/time_average.hpp"
 
@@ -23,15 +25,18 @@ TEST_CASE("core::TimeAverage: the mean weighs each level by how long it held", "
 
 TEST_CASE("core::TimeAverage: average_minus equals averaging the difference, bit for bit", "[core][quick]") {
   // A random walk of arrivals and departures; some are "early" (counted in `part`).
+  // The areas are exact integers, also beyond 2^53 where doubles would round:
+  // the long gaps make the areas reach about 2^68.
+  const std::uint64_t gap = GENERATE(std::uint64_t{1'000'000}, std::uint64_t{1} << 48);
   Rng rng(5, "time-average");
   TimeAverage all, part, rest;
   SimTime now = 0;
   int early = 0, late = 0;
   for (int step = 0; step < 20'000; ++step) {
-    now += static_cast<SimTime>(rng.below(1'000'000));
+    now += static_cast<SimTime>(rng.below(gap));
     const bool is_early = rng.bernoulli(0.3);
     const bool leave = rng.bernoulli(0.5) && (is_early ? early : late) > 0;
-    const double d = leave ? -1 : 1;
+    const std::int64_t d = leave ? -1 : 1;
     all.add(now, d);
     if (is_early) {
       part.add(now, d);
@@ -47,7 +52,7 @@ TEST_CASE("core::TimeAverage: average_minus equals averaging the difference, bit
     }
   }
   const SimTime end = now + 12'345;
-  CHECK(all.average_minus(part, end) == rest.average(end));  // exact: integer areas below 2^53
+  CHECK(all.average_minus(part, end) == rest.average(end));
   CHECK(rest.level() == late);
   all.reset(end);  // an empty span reports the difference of the levels
   part.reset(end);

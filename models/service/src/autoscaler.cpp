@@ -19,8 +19,8 @@ void Autoscaler::initialise(Simulation& sim, SimTime until) {
 }
 
 void Autoscaler::update_levels(SimTime now) {
-  busy_level_.set(now, static_cast<double>(active_busy_));
-  waiting_level_.set(now, static_cast<double>(active_waiting_));
+  busy_level_.set(now, static_cast<std::int64_t>(active_busy_));
+  waiting_level_.set(now, static_cast<std::int64_t>(active_waiting_));
   active_level_.set(now, active_);
 }
 

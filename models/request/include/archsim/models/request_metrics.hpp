@@ -76,7 +76,7 @@ class RequestMetrics {
     }
   }
   void queue_length(std::uint32_t c, std::uint32_t i, std::size_t n, SimTime now) {
-    components_[c].instances[i].queue.set(now, static_cast<double>(n));
+    components_[c].instances[i].queue.set(now, static_cast<std::int64_t>(n));
   }
   void busy(std::uint32_t c, std::uint32_t i, std::uint32_t n, SimTime now) {
     components_[c].instances[i].busy.set(now, n);
