@@ -29,7 +29,7 @@ void Histogram::merge(const Histogram& other) {
     throw std::invalid_argument(
         fmt::format("Histogram::merge: precision differs ({} vs {} sub-bucket bits)", sub_bits_, other.sub_bits_));
   if (other.count_ == 0) return;
-  if (other.buckets_ > buckets_) grow(other.buckets_);
+  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);

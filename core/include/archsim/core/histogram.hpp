@@ -50,7 +50,7 @@ class Histogram {
   [[gnu::always_inline]] void add(std::int64_t value, std::uint64_t n) {
     value = std::max<std::int64_t>(value, 0);
     const std::size_t i = index_of(static_cast<std::uint64_t>(value));
-    if (i >= buckets_) grow(i + 1);
+    if (i >= counts_.size()) counts_.resize(i + 1, 0);
     counts_[i] += n;
     min_ = std::min(min_, value);  // branch-free: min_ starts at INT64_MAX
     max_ = std::max(max_, value);
@@ -60,13 +60,7 @@ class Histogram {
 
   int sub_bits_;
   std::uint64_t sub_count_;
-  void grow(std::size_t buckets) {
-    counts_.resize(buckets, 0);
-    buckets_ = buckets;
-  }
   std::vector<std::uint64_t> counts_;  // grows to the highest bucket seen
-  // counts_.size(), tested per record: size() is two loads, a subtraction and a shift.
-  std::size_t buckets_ = 0;
   std::uint64_t count_ = 0;
   std::int64_t min_ = INT64_MAX, max_ = 0;  // min() reports 0 while empty
   double sum_ = 0;
