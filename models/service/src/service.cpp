@@ -425,7 +425,7 @@ void Service::release_worker(Instance& inst, const Request& r) {
 std::uint64_t Service::crash(std::uint32_t i) {
   Instance& inst = instances_[i];
   if (inst.down++ > 0) return 0;  // already down
-  plain_ = false;
+  refresh_plain();  // before failing anything: replies may bring arrivals here at once
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> failed = inst.queue.drain();
   failed.insert(failed.end(), inst.active.begin(), inst.active.end());
@@ -632,7 +632,7 @@ std::uint8_t Service::add_version(VersionBehaviour version) {
   }
   if (versions_.size() > UINT8_MAX) throw std::invalid_argument("a service has at most 255 versions");
   versions_.push_back(std::move(version));
-  plain_ = false;
+  refresh_plain();
   return static_cast<std::uint8_t>(versions_.size() - 1);
 }
 
@@ -646,7 +646,7 @@ std::uint8_t Service::pick_version(SimTime now) {
 std::size_t Service::add_flag(FlagEffect flag) {
   if (draw_ahead_) throw std::logic_error(name() + ": add_flag after initialise(): service times are already drawn ahead");
   flags_.push_back(std::move(flag));
-  plain_ = false;
+  refresh_plain();
   return flags_.size() - 1;
 }
 

@@ -209,7 +209,8 @@ class Service final : public Component, public Crashable {
   template <bool kPlain>
   [[gnu::always_inline]] inline void run_step(std::uint32_t slot);
   // Whether the plain path may run: no feature below is in use. Called at
-  // initialise() and whenever a fault changes an instance.
+  // initialise(), whenever a fault changes an instance, and when a deployment
+  // adds a version or a flag.
   void refresh_plain();
   void send_attempt(std::uint32_t attempt);
   // Picks the target instance and sends, or holds the attempt while every
