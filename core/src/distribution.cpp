@@ -174,11 +174,11 @@ double Distribution::sample_gamma(Rng& rng, double shape) const {
   }
 }
 
-double Distribution::sample(Rng& rng) const {
+double Distribution::sample_other(Rng& rng) const {
   switch (kind_) {
     case Kind::kConst: return a_;
     case Kind::kUniform: return a_ + b_ * rng.uniform();
-    case Kind::kExp: return a_ * standard_exponential(rng);
+    case Kind::kExp: return a_ * standard_exponential(rng);  // for completeness: sample() draws it inline
     case Kind::kErlang: {
       double sum = 0;
       for (int i = 0; i < static_cast<int>(a_); ++i) sum += standard_exponential(rng);

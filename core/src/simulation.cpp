@@ -1,5 +1,6 @@
 #include "archsim/core/simulation.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -26,47 +27,31 @@ StopReason Simulation::run(const RunLimits& limits) {
   const std::uint64_t event_budget_end =
       limits.max_events == UINT64_MAX ? UINT64_MAX : events_ + limits.max_events;
   std::uint64_t next_progress = events_ + progress_every_;
-  StopReason reason = StopReason::kQueueEmpty;
-  SimTime stall_time = -1;
-  std::uint64_t events_at_stall_time = 0;
+  // Time stands still while now_ is the same at two checkpoints: every event
+  // between them ran at that one instant.
+  SimTime still_at = now_;
+  std::uint64_t still_since = events_;
   auto report = [&] {
     return !progress_ || progress_(Progress{now_, limits.until, events_, limits.max_events});
   };
 
-  while (!queue_.empty()) {
+  StopReason reason;
+  for (;;) {
+    const std::uint64_t checkpoint = std::min({event_budget_end, next_progress, events_ + kStallCheckEvery});
+    const Batch batch = event_log_ ? run_batch<true>(limits.until, checkpoint) : run_batch<false>(limits.until, checkpoint);
+    if (batch != Batch::kCheckpoint) {
+      reason = static_cast<StopReason>(batch);
+      break;
+    }
     if (events_ >= event_budget_end) {
       reason = StopReason::kEventLimit;
       break;
     }
-    const Event event = queue_.top();
-    if (event.time > limits.until) {
-      reason = StopReason::kTimeLimit;
-      break;
-    }
-    if (event.time != stall_time) {
-      stall_time = event.time;
-      events_at_stall_time = 0;
-    } else if (++events_at_stall_time >= kStallEvents) {
+    if (now_ != still_at) {
+      still_at = now_;
+      still_since = events_;
+    } else if (events_ - still_since >= kStallEvents) {
       reason = StopReason::kStalled;
-      break;
-    }
-    now_ = event.time;
-    if (event_log_ != nullptr) event_log_->record(event, handlers_[event.target]->log_name());
-    top_is_spent_ = true;
-    try {
-      handlers_[event.target]->handle(event);
-    } catch (...) {
-      if (top_is_spent_) queue_.pop();
-      top_is_spent_ = false;
-      throw;
-    }
-    if (top_is_spent_) {
-      queue_.pop();
-      top_is_spent_ = false;
-    }
-    ++events_;
-    if (stop_requested_) {
-      reason = StopReason::kStopped;
       break;
     }
     if (events_ >= next_progress) {
@@ -81,6 +66,32 @@ StopReason Simulation::run(const RunLimits& limits) {
   if (reason == StopReason::kTimeLimit) now_ = limits.until;
   report();
   return reason;
+}
+
+template <bool kLogged>
+Simulation::Batch Simulation::run_batch(SimTime until, std::uint64_t checkpoint) {
+  while (events_ < checkpoint) {
+    if (queue_.empty()) return Batch::kQueueEmpty;
+    const Event event = queue_.top();
+    if (event.time > until) return Batch::kTimeLimit;
+    now_ = event.time;
+    if constexpr (kLogged) event_log_->record(event, handlers_[event.target]->log_name());
+    top_is_spent_ = true;
+    try {
+      handlers_[event.target]->handle(event);
+    } catch (...) {
+      if (top_is_spent_) queue_.pop();
+      top_is_spent_ = false;
+      throw;
+    }
+    if (top_is_spent_) {
+      queue_.pop();
+      top_is_spent_ = false;
+    }
+    ++events_;
+    if (stop_requested_) return Batch::kStopped;
+  }
+  return Batch::kCheckpoint;
 }
 
 }  // namespace archsim

@@ -4,13 +4,15 @@
 // time-valued distributions are in seconds by convention.
 //
 // A Distribution is a small value type: a kind tag, three parameters and, for
-// the table-driven kinds, a shared immutable table. sample() is one switch.
+// the table-driven kinds, a shared immutable table. sample() is one switch,
+// after an inline test for the exponential, the commonest kind.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "archsim/core/exponential.hpp"
 #include "archsim/core/rng.hpp"
 
 namespace archsim {
@@ -38,7 +40,7 @@ class Distribution {
 
   Distribution() : Distribution(Kind::kConst, 0, 0, 0) {}
 
-  double sample(Rng& rng) const;
+  double sample(Rng& rng) const { return kind_ == Kind::kExp ? a_ * standard_exponential(rng) : sample_other(rng); }
   std::optional<double> mean() const;      // nullopt when the mean is infinite
   std::optional<double> variance() const;  // nullopt when infinite
   Kind kind() const { return kind_; }
@@ -48,6 +50,7 @@ class Distribution {
   struct Table;  // weights and components of HyperExp / Mixture / Empirical
 
   Distribution(Kind kind, double a, double b, double c) : kind_(kind), a_(a), b_(b), c_(c) {}
+  double sample_other(Rng& rng) const;  // every kind but kExp
   double sample_gamma(Rng& rng, double shape) const;
   std::size_t pick(Rng& rng) const;
 

@@ -42,6 +42,9 @@ struct RunLimits {
 // instant), e.g. a closed workload with zero think and zero service time.
 enum class StopReason { kTimeLimit, kEventLimit, kQueueEmpty, kStopped, kCancelled, kStalled };
 inline constexpr std::uint64_t kStallEvents = 10'000'000;
+// How often, in events, run() looks for a stall: it stops within twice this
+// many events after the kStallEvents-th at one instant.
+inline constexpr std::uint64_t kStallCheckEvery = 1u << 16;
 
 class Simulation {
  public:
@@ -90,6 +93,18 @@ class Simulation {
 
  private:
   [[noreturn]] void throw_past(SimTime at) const;
+  // How run_batch() ended: a StopReason, or at the checkpoint, where run()
+  // looks at the limits, a stall and progress once per batch, not per event.
+  enum class Batch {
+    kTimeLimit = static_cast<int>(StopReason::kTimeLimit),
+    kQueueEmpty = static_cast<int>(StopReason::kQueueEmpty),
+    kStopped = static_cast<int>(StopReason::kStopped),
+    kCheckpoint = -1,
+  };
+  // Runs events until `checkpoint` events in all, the queue empties, the next
+  // event is after `until` or stop(); compiled with and without the event log.
+  template <bool kLogged>
+  Batch run_batch(SimTime until, std::uint64_t checkpoint);
 
   std::uint64_t seed_;
   SimTime now_ = 0;
