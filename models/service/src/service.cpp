@@ -130,15 +130,20 @@ void Service::start(std::uint32_t slot, bool handed_over) {
   ++inst.busy;
   if (!handed_over) world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
-  // Plain: times are drawn ahead, and the slow factor is 1 (x * 1.0 == x).
-  if (!kPlain && inst.slow_factor != 1.0) ++inst.faults.slowed;
-  double seconds = kPlain || draw_ahead_ ? inst.service_time_ahead.take(config_.service_time, inst.service_rng)
-                                         : service_time_for(r).sample(inst.service_rng);
-  if (!kPlain) seconds *= inst.slow_factor;
-  if (!kPlain && flags_on_ > 0)
-    for (FlagEffect& f : flags_)
-      if (f.on && f.extra_time) seconds += f.extra_time->sample(f.rng) * inst.slow_factor;
-  world_.sim.schedule_in(draw_to_time(seconds), handler(), kWorkDone, tag(slot));
+  SimTime duration;
+  if constexpr (kPlain) {  // drawn ahead, and the slow factor is 1
+    duration = inst.service_time_ahead.take_time(config_.service_time, inst.service_rng);
+  } else {
+    if (inst.slow_factor != 1.0) ++inst.faults.slowed;
+    double seconds = draw_ahead_ ? inst.service_time_ahead.take(config_.service_time, inst.service_rng)
+                                 : service_time_for(r).sample(inst.service_rng);
+    seconds *= inst.slow_factor;
+    if (flags_on_ > 0)
+      for (FlagEffect& f : flags_)
+        if (f.on && f.extra_time) seconds += f.extra_time->sample(f.rng) * inst.slow_factor;
+    duration = draw_to_time(seconds);
+  }
+  world_.sim.schedule_in(duration, handler(), kWorkDone, tag(slot));
 }
 
 template <bool kPlain>

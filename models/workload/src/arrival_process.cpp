@@ -20,6 +20,7 @@ ArrivalProcess::ArrivalProcess(std::vector<RateSegment> schedule, Rng rng)
     if (i > 0 && schedule_[i].from <= schedule_[i - 1].from)
       throw std::invalid_argument("workload: rate schedule times must increase");
   }
+  ahead_ = advance();
 }
 
 double ArrivalProcess::rate_at(SimTime t) const {
@@ -29,11 +30,7 @@ double ArrivalProcess::rate_at(SimTime t) const {
   return r;
 }
 
-SimTime ArrivalProcess::next_after(SimTime now) {
-  if (now > exact_ns_ + 1) {  // not called at the previous arrival (its time rounds to exact_ns_ or + 1)
-    exact_ns_ = now;
-    exact_frac_ = 0;
-  }
+SimTime ArrivalProcess::advance() {
   SimTime base = exact_ns_;
   double frac = exact_frac_;
   for (;;) {

@@ -31,7 +31,7 @@ void Client::initialise() {
     think_ahead_.first(config_.think, think_rng_);
     for (std::uint32_t u = 0; u < config_.users; ++u) world_.sim.schedule_at(0, handler(), kThinkDone, u);
   } else {
-    const SimTime first = arrivals_->next_after(0);
+    const SimTime first = arrivals_->next();
     if (first != kTimeMax) world_.sim.schedule_at(first, handler(), kNextArrival, 0);
   }
 }
@@ -47,7 +47,7 @@ void Client::handle(const Event& event) {
   switch (event.kind) {
     case kNextArrival: {
       issue(0);
-      const SimTime next = arrivals_->next_after(world_.sim.now());
+      const SimTime next = arrivals_->next();
       if (next != kTimeMax) world_.sim.schedule_at(next, handler(), kNextArrival, 0);
       break;
     }
@@ -106,8 +106,7 @@ void Client::replied(std::uint32_t slot) {
   const std::uint32_t user = r.user;
   world_.requests.release(slot);
   if (config_.closed) {
-    const double think = think_ahead_.take(config_.think, think_rng_);
-    world_.sim.schedule_in(draw_to_time(think), handler(), kThinkDone, user);
+    world_.sim.schedule_in(think_ahead_.take_time(config_.think, think_rng_), handler(), kThinkDone, user);
   }
   world_.root_completed();
 }

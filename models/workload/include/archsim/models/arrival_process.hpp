@@ -3,10 +3,12 @@
 // exponential gap is memoryless, a gap that crosses a rate change is redrawn
 // from the boundary at the new rate. Bursts and schedules are both segments.
 //
-// Each gap's exponential draw of mean 1 is made one gap early, as DrawAhead
-// does for a distribution (core/draw_ahead.hpp says why): the arrival times are
-// those of drawing on demand. Only that draw is made early: the rate that
-// divides it may change before the gap is used.
+// Each arrival is computed one arrival early, as DrawAhead draws a
+// distribution one draw early (core/draw_ahead.hpp says why): next() returns
+// a time ready long before, whose comparisons in the event queue then decide
+// at once, and computes the following one meanwhile. The times are those of
+// computing each on demand: the process depends on nothing but its schedule
+// and its own stream.
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -26,14 +28,21 @@ class ArrivalProcess {
   // Segments sorted by `from`, the first at 0; throws std::invalid_argument
   // otherwise. Every gap is drawn from `rng`.
   ArrivalProcess(std::vector<RateSegment> schedule, Rng rng);
-  // The next arrival, or kTimeMax if the rate stays 0. `now` is the time of
-  // the previous arrival (0 for the first): the draw continues from that
-  // arrival's exact, unrounded time, so rounding to whole nanoseconds never
-  // biases the rate (it would at 10^9/s). Arrivals can share an instant.
-  SimTime next_after(SimTime now);
+  // The first arrival, then each after the previous one; kTimeMax once the
+  // rate stays 0. Each gap starts at the previous arrival's exact, unrounded
+  // time, so rounding to whole nanoseconds never biases the rate (it would at
+  // 10^9/s). Arrivals can share an instant.
+  SimTime next() {
+    const SimTime t = ahead_;
+    if (t != kTimeMax) ahead_ = advance();
+    return t;
+  }
   double rate_at(SimTime t) const;
 
  private:
+  // The arrival after the exact time of the last one, which it becomes.
+  SimTime advance();
+
   std::vector<RateSegment> schedule_;
   std::size_t segment_ = 0;  // current segment; time only moves forward
   // Exact time of the previous arrival: whole nanoseconds plus a fraction in
@@ -41,7 +50,8 @@ class ArrivalProcess {
   SimTime exact_ns_ = 0;
   double exact_frac_ = 0;
   Rng rng_;
-  double next_exp_;  // the next gap at rate 1, drawn one gap early
+  double next_exp_;  // the next gap at rate 1, drawn one gap early: the rate that divides it may change before
+  SimTime ahead_;    // what next() returns
 };
 
 }  // namespace archsim
