@@ -156,7 +156,7 @@ void bind_model(py::module_& m) {
   py::class_<OpResult>(m, "OpResult")
       .def_readonly("op", &OpResult::op)
       .def_readonly("arrivals", &OpResult::arrivals)
-      .def_readonly("completed", &OpResult::completed)
+      .def_property_readonly("completed", &OpResult::completed)
       .def_property_readonly("errors",
                              [](const OpResult& o) {
                                py::dict d;
@@ -164,8 +164,8 @@ void bind_model(py::module_& m) {
                                return d;
                              })
       .def_readonly("latency", &OpResult::latency)
-      .def_readonly("latency_sum_all", &OpResult::latency_sum_all)
-      .def_readonly("finished_all", &OpResult::finished_all)
+      .def_property_readonly("latency_sum_all", &OpResult::latency_sum_all)
+      .def_property_readonly("finished_all", &OpResult::finished_all)
       .def_readonly("calls_sent", &OpResult::calls_sent)
       .def_readonly("retries", &OpResult::retries)
       .def_readonly("corrupted", &OpResult::corrupted)
@@ -174,7 +174,7 @@ void bind_model(py::module_& m) {
       .def_property_readonly("windows", [](const OpResult& o) {
         py::list out;  // (window index, completed, errors, latency histogram) per non-empty window
         for (const auto& w : o.series.windows())
-          out.append(py::make_tuple(w.index, w.completed, w.errors, w.latency));
+          out.append(py::make_tuple(w.index, w.completed(), w.errors, w.latency));
         return out;
       });
   py::class_<InstanceResult>(m, "InstanceResult")

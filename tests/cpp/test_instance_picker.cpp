@@ -40,6 +40,7 @@ TEST_CASE("models::InstancePicker: round_robin cycles through the instances in o
     p.sent(1);
     CHECK(p.pick() == 1);
     CHECK(p.pick() == 2);
+    CHECK(p.outstanding(1) == 0);  // nor are they counted: round-robin never reads them
   }
 }
 

@@ -87,7 +87,7 @@ const ComponentResult& find(const RunResult& r, const std::string& name) {
 
 std::uint64_t finished(const ComponentResult& c) {
   std::uint64_t n = 0;
-  for (const auto& op : c.ops) n += op.completed + op.error_count();
+  for (const auto& op : c.ops) n += op.completed() + op.error_count();
   return n;
 }
 

@@ -96,7 +96,7 @@ TEST_CASE("models::Signals: request signals reach the request metrics and the ob
   const OpResult& op = metrics.op(0, 0);
   CHECK(op.op == "read");
   CHECK(op.arrivals == 1);
-  CHECK(op.completed == 1);
+  CHECK(op.completed() == 1);
   CHECK(op.latency.count() == 1);
   CHECK(op.latency.max() == 30);
   CHECK(metrics.component(0).instances[0].finished == 1);

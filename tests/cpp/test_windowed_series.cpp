@@ -17,14 +17,14 @@ TEST_CASE("core::WindowedSeries: records go to the window of their time", "[core
   const auto& w = s.windows();
   REQUIRE(w.size() == 3);
   CHECK(w[0].index == 0);
-  CHECK(w[0].completed == 2);
+  CHECK(w[0].completed() == 2);
   CHECK(w[0].latency.count() == 2);
   CHECK(w[0].latency.max() == 7);
   CHECK(w[1].index == 1);
-  CHECK(w[1].completed == 0);
+  CHECK(w[1].completed() == 0);
   CHECK(w[1].errors == 1);
   CHECK(w[2].index == 3);
-  CHECK(w[2].completed == 1);
+  CHECK(w[2].completed() == 1);
   CHECK(w[2].errors == 1);
 }
 
@@ -40,6 +40,6 @@ TEST_CASE("core::WindowedSeries: the last window of time takes records up to kTi
   REQUIRE(w.size() == 2);
   CHECK(w[0].index == static_cast<std::uint64_t>(kTimeMax / width) - 1);
   CHECK(w[1].index == static_cast<std::uint64_t>(kTimeMax / width));
-  CHECK(w[1].completed == 2);
+  CHECK(w[1].completed() == 2);
   CHECK(w[1].errors == 1);
 }

@@ -57,10 +57,10 @@ std::string fingerprint(const RunResult& r) {
     for (const auto& op : c.ops) {
       h.add(op.op);
       h.add(op.arrivals);
-      h.add(op.completed);
+      h.add(op.completed());
       for (auto e : op.errors) h.add(e);
       h.add(op.latency);
-      h.add(op.latency_sum_all);
+      h.add(op.latency_sum_all());
       h.add(op.calls_sent);
       h.add(op.retries);
       // Figures added after the first fingerprints were pinned are hashed only
@@ -69,7 +69,7 @@ std::string fingerprint(const RunResult& r) {
       if (op.hedges) h.add(op.hedges);
       for (const auto& w : op.series.windows()) {
         h.add(w.index);
-        h.add(w.completed);
+        h.add(w.completed());
         h.add(w.errors);
         h.add(w.latency);
       }

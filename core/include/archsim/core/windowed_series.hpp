@@ -13,9 +13,9 @@ namespace archsim {
 
 struct SeriesWindow {
   std::uint64_t index = 0;      // the window [index * width, (index + 1) * width)
-  std::uint64_t completed = 0;  // successful completions in the window
   std::uint64_t errors = 0;     // failed requests in the window
   Histogram latency{5};         // coarser than the run histogram: 1.6% error
+  std::uint64_t completed() const { return latency.count(); }  // successful completions in the window
 };
 
 class WindowedSeries {
@@ -23,9 +23,7 @@ class WindowedSeries {
   explicit WindowedSeries(SimTime width = kSecond) : width_(width > 0 ? width : kSecond) {}
 
   void record_success(SimTime at, std::int64_t latency) {
-    SeriesWindow& w = window(at);
-    w.completed++;
-    w.latency.record(latency);
+    window(at).latency.record(latency);
   }
   void record_error(SimTime at) { window(at).errors++; }
   SimTime width() const { return width_; }

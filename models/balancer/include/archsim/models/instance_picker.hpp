@@ -2,7 +2,7 @@
 // Chooses which instance of a target gets the next request: round-robin,
 // random, least-outstanding, or power-of-two-choices. Outstanding counts are
 // the picker's own view (requests it sent that have not replied), as a real
-// load balancer sees them. One picker serves a whole component (a balancer, a
+// load balancer sees them; kept only by the strategies that read them. One picker serves a whole component (a balancer, a
 // client, or one call edge of a service), shared by its instances. With an
 // active set (an autoscaled target) it picks only among the instances in it.
 #include <cstdint>
@@ -28,16 +28,20 @@ class InstancePicker {
   std::uint32_t pick() {  // one instance, not autoscaled: nothing to choose, no call
     return !active_ && outstanding_.size() == 1 ? 0 : pick_among();
   }
-  void sent(std::uint32_t instance) { ++outstanding_[instance]; }
+  void sent(std::uint32_t instance) {
+    if (counts_) ++outstanding_[instance];
+  }
   // A target that routes by itself (a store) may answer from another instance than the one picked.
   void replied(std::uint32_t instance) {
-    if (outstanding_[instance] > 0) --outstanding_[instance];
+    if (counts_ && outstanding_[instance] > 0) --outstanding_[instance];
   }
+  // 0 for a strategy that does not count (round-robin, random).
   std::uint32_t outstanding(std::uint32_t instance) const { return outstanding_[instance]; }
 
  private:
   std::uint32_t pick_among();
   Strategy strategy_;
+  bool counts_;                             // the strategy reads outstanding_
   std::vector<std::uint32_t> outstanding_;  // by instance
   const std::vector<std::uint32_t>* active_;
   std::uint32_t next_ = 0;  // round-robin cursor (a position among the candidates); also the tie-break start

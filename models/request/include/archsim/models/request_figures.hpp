@@ -15,11 +15,9 @@ namespace archsim {
 struct OpResult {
   std::string op;
   std::uint64_t arrivals = 0;   // arrived after warm-up
-  std::uint64_t completed = 0;  // succeeded
   std::array<std::uint64_t, kErrorKinds> errors{};  // by ErrorKind; [0] unused
   Histogram latency;            // successful requests, ns
-  double latency_sum_all = 0;   // ns, successes and failures (for Little's law)
-  std::uint64_t finished_all = 0;
+  double error_latency_sum = 0;  // ns, failed requests
   std::uint64_t calls_sent = 0;  // attempts this component sent to dependencies for these requests
   std::uint64_t retries = 0;     // of which retries
   std::uint64_t corrupted = 0;   // successes whose response carried corrupted data
@@ -30,6 +28,10 @@ struct OpResult {
     for (std::size_t k = 1; k < kErrorKinds; ++k) n += errors[k];
     return n;
   }
+  // Derived, not counted per request: the histogram counts and sums every success exactly.
+  std::uint64_t completed() const { return latency.count(); }  // succeeded
+  std::uint64_t finished_all() const { return completed() + error_count(); }
+  double latency_sum_all() const { return latency.sum() + error_latency_sum; }  // ns, for Little's law
 };
 
 // One tenant's figures after warm-up: its client requests (arrivals, outcomes,

@@ -63,15 +63,13 @@ class RequestMetrics {
     if (r.tenant < tenant_count_) record_tenant(c, r, now);
     OpResult& o = op(c, r.op);
     const SimTime latency = now - r.arrived;
-    o.latency_sum_all += static_cast<double>(latency);
-    ++o.finished_all;
     if (r.error == ErrorKind::kNone) {
-      ++o.completed;
       if (r.corrupted) ++o.corrupted;
       o.latency.record(latency);
       o.series.record_success(now, latency);
     } else {
       ++o.errors[static_cast<std::size_t>(r.error)];
+      o.error_latency_sum += static_cast<double>(latency);
       o.series.record_error(now);
     }
   }
