@@ -2,8 +2,20 @@
 // The pending-event set: a 4-ary min-heap of 32-byte POD events ordered by
 // (time, seq). The sequence number makes ties run in scheduling order. After
 // the vector has grown to its peak size, no operation allocates.
+//
+// Events are written and read in 16-byte halves (put(), and the copies the
+// compiler makes). A load fed by several narrower stores still in flight, the
+// fields of a new event written one by one, cannot take their data on the way
+// (store-to-load forwarding) and waits until they reach the cache: tens of
+// cycles, in the event loop's read of the next event and in every move of an
+// event just scheduled.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "archsim/core/sim_time.hpp"
 
@@ -17,6 +29,21 @@ struct Event {
   std::uint64_t payload;  // e.g. a request slot
 };
 static_assert(sizeof(Event) == 32);
+static_assert(offsetof(Event, seq) == 8 && offsetof(Event, target) == 16 && offsetof(Event, kind) == 20 &&
+              offsetof(Event, payload) == 24);  // the halves put() writes
+
+// to = e, in two 16-byte stores (above).
+inline void put(Event& to, const Event& e) {
+#if defined(__SSE2__)
+  const __m128i low = _mm_set_epi64x(static_cast<long long>(e.seq), e.time);
+  const __m128i high = _mm_set_epi64x(static_cast<long long>(e.payload),
+                                      static_cast<long long>(std::uint64_t{e.kind} << 32 | e.target));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&to), low);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&to) + 1, high);
+#else
+  to = e;
+#endif
+}
 
 class EventQueue {
  public:
@@ -25,9 +52,9 @@ class EventQueue {
   void reserve(std::size_t n) { heap_.reserve(n); }
   const Event& top() const { return heap_.front(); }
 
-  void push(const Event& e) {
-    heap_.push_back(e);
-    sift_up(heap_.size() - 1);
+  void push(Event e) {  // by value: growing the heap would invalidate a reference into it
+    heap_.emplace_back();
+    sift_up(heap_.size() - 1, e);
   }
   void pop() {
     const Event last = heap_.back();
@@ -42,15 +69,15 @@ class EventQueue {
   static bool before(const Event& a, const Event& b) {
     return a.time < b.time || (a.time == b.time && a.seq < b.seq);
   }
-  void sift_up(std::size_t i) {
-    const Event e = heap_[i];
+  // Places e at hole i and moves it up to its place (never reading it back).
+  void sift_up(std::size_t i, const Event& e) {
     while (i > 0) {
       const std::size_t parent = (i - 1) / kArity;
       if (!before(e, heap_[parent])) break;
       heap_[i] = heap_[parent];
       i = parent;
     }
-    heap_[i] = e;
+    put(heap_[i], e);
   }
   // Places e at hole i and moves it down to its place.
   void sift_down(std::size_t i, const Event& e) {
@@ -66,7 +93,7 @@ class EventQueue {
       heap_[i] = heap_[best];
       i = best;
     }
-    heap_[i] = e;
+    put(heap_[i], e);
   }
 
   std::vector<Event> heap_;
