@@ -300,3 +300,15 @@ TEST_CASE("core::Histogram: record_n(v, 0) records nothing", "[core][quick]") {
     CHECK(h.max() == 5);
   }
 }
+
+TEST_CASE("core::Histogram: the sum stays exact past 2^53", "[core][quick]") {
+  Histogram h;
+  h.record(std::int64_t{1} << 53);
+  h.record(1);  // a sum kept in a double rounds 2^53 + 1 down to 2^53, twice
+  h.record(1);
+  CHECK(h.sum() == 0x1p53 + 2);
+  CHECK(h.mean() == (0x1p53 + 2) / 3);
+  Histogram n;
+  n.record_n(std::int64_t{1} << 62, 4);  // 2^64: past any 64-bit integer too
+  CHECK(n.sum() == 0x1p64);
+}
