@@ -38,7 +38,8 @@ StopReason Simulation::run(const RunLimits& limits) {
   StopReason reason;
   for (;;) {
     const std::uint64_t checkpoint = std::min({event_budget_end, next_progress, events_ + kStallCheckEvery});
-    const Batch batch = event_log_ ? run_batch<true>(limits.until, checkpoint) : run_batch<false>(limits.until, checkpoint);
+    const Batch batch =
+        event_log_ ? run_batch<true>(limits.until, checkpoint) : run_batch<false>(limits.until, checkpoint);
     if (batch != Batch::kCheckpoint) {
       reason = static_cast<StopReason>(batch);
       break;
