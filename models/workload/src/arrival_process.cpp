@@ -10,7 +10,7 @@
 namespace archsim {
 
 ArrivalProcess::ArrivalProcess(std::vector<RateSegment> schedule, Rng rng)
-    : schedule_(std::move(schedule)), rng_(rng), next_exp_(standard_exponential(rng_)) {
+    : schedule_(std::move(schedule)), rng_(rng) {
   if (schedule_.empty() || schedule_.front().from != 0)
     throw std::invalid_argument("workload: the rate schedule must start at time 0");
   for (std::size_t i = 0; i < schedule_.size(); ++i) {
@@ -38,8 +38,7 @@ SimTime ArrivalProcess::advance() {
     const SimTime end = segment_ + 1 < schedule_.size() ? schedule_[segment_ + 1].from : kTimeMax;
     const double rate = schedule_[segment_].rate;
     if (rate > 0) {
-      const double gap_ns = frac + next_exp_ / rate * 1e9;
-      next_exp_ = standard_exponential(rng_);
+      const double gap_ns = frac + standard_exponential(rng_) / rate * 1e9;
       // gap_ns >= 0, so truncation is floor: a cast is a few instructions, std::floor
       // without SSE4.1 about twenty.
       const double whole = gap_ns < 0x1p62 ? static_cast<double>(static_cast<SimTime>(gap_ns)) : std::floor(gap_ns);

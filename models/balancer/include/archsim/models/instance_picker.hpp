@@ -2,9 +2,10 @@
 // Chooses which instance of a target gets the next request: round-robin,
 // random, least-outstanding, or power-of-two-choices. Outstanding counts are
 // the picker's own view (requests it sent that have not replied), as a real
-// load balancer sees them; kept only by the strategies that read them. One picker serves a whole component (a balancer, a
-// client, or one call edge of a service), shared by its instances. With an
-// active set (an autoscaled target) it picks only among the instances in it.
+// load balancer sees them; only the strategies that read them keep them. One
+// picker serves a whole component (a balancer, a client, or one call edge of a
+// service), shared by its instances. With an active set (an autoscaled target)
+// it picks only among the instances in it.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -50,8 +50,7 @@ class ArrivalProcess {
   SimTime exact_ns_ = 0;
   double exact_frac_ = 0;
   Rng rng_;
-  double next_exp_;  // the next gap at rate 1, drawn one gap early: the rate that divides it may change before
-  SimTime ahead_;    // what next() returns
+  SimTime ahead_;  // what next() returns
 };
 
 }  // namespace archsim
