@@ -39,6 +39,22 @@ def items_per_second(binary: str, bench_filter: str, cpu: int | None, min_time: 
     return float(runs[0]["items_per_second"])
 
 
+def rotated_rounds(runs: list[tuple[str, str]], rounds: int, cpu: int | None, min_time: float,
+                   on_round=None) -> list[list[float]]:
+    """Items per second of each (binary, filter) in `runs`, `rounds` times:
+    each round runs every one once, in an order rotated from round to round.
+    Returns one list per run, in the order of `runs`; `on_round(speeds)` is
+    called after each round."""
+    speeds: list[list[float]] = [[] for _ in runs]
+    for rnd in range(rounds):
+        shift = rnd % len(runs)
+        for k in [*range(shift, len(runs)), *range(shift)]:
+            speeds[k].append(items_per_second(runs[k][0], runs[k][1], cpu, min_time))
+        if on_round is not None:
+            on_round(speeds)
+    return speeds
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("before", help="benchmark binary of the old build")
@@ -53,31 +69,26 @@ def main() -> None:
     for b in binaries:
         if not pathlib.Path(b).is_file():
             raise SystemExit(f"{b}: no such benchmark binary")
-    if len(set(binaries)) != len(binaries):
-        raise SystemExit("each binary may appear once (copy a build to compare it with itself)")
     if args.rounds < 1:
         raise SystemExit("--rounds must be at least 1")
-    filters = {b: args.filter for b in args.after} | {args.before: args.before_filter or args.filter}
-    ratios: dict[str, list[float]] = {b: [] for b in args.after}
+    runs = [(args.before, args.before_filter or args.filter)] + [(b, args.filter) for b in args.after]
     if len(args.after) == 1:
         print(f"{'round':>5}{'before items/s':>18}{'after items/s':>18}{'after/before':>14}")
+
+        def on_round(speeds: list[list[float]]) -> None:
+            before, after = speeds[0][-1], speeds[1][-1]
+            print(f"{len(speeds[0]) - 1:>5}{before:>18,.0f}{after:>18,.0f}{after / before:>14.3f}")
     else:
         print("items/s per round, in the order " + ", ".join(binaries))
-    for rnd in range(args.rounds):
-        shift = rnd % len(binaries)
-        order = binaries[shift:] + binaries[:shift]
-        got = {b: items_per_second(b, filters[b], args.cpu, args.min_time) for b in order}
-        for b in args.after:
-            ratios[b].append(got[b] / got[args.before])
-        if len(args.after) == 1:
-            after = args.after[0]
-            print(f"{rnd:>5}{got[args.before]:>18,.0f}{got[after]:>18,.0f}{ratios[after][-1]:>14.3f}")
-        else:
-            print(f"round {rnd + 1}/{args.rounds}: " + ", ".join(f"{got[b]:,.0f}" for b in binaries), flush=True)
-    for b in args.after:
-        r = ratios[b]
+
+        def on_round(speeds: list[list[float]]) -> None:
+            print(f"round {len(speeds[0])}/{args.rounds}: " + ", ".join(f"{v[-1]:,.0f}" for v in speeds), flush=True)
+
+    speeds = rotated_rounds(runs, args.rounds, args.cpu, args.min_time, on_round)
+    for k, b in enumerate(args.after, start=1):
+        ratios = [a / z for a, z in zip(speeds[k], speeds[0])]
         name = "after" if len(args.after) == 1 else b
-        print(f"{name}/before: median {statistics.median(r):.3f}, range {min(r):.3f} - {max(r):.3f}")
+        print(f"{name}/before: median {statistics.median(ratios):.3f}, range {min(ratios):.3f} - {max(ratios):.3f}")
 
 if __name__ == "__main__":
     main()

@@ -23,7 +23,7 @@ import statistics
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from ab_compare import items_per_second  # noqa: E402
+from ab_compare import rotated_rounds  # noqa: E402
 
 ARCHSIM = ("archsim", "archsim_bench_engine", "BM_mm1_customers/1000000$", None)
 YARDSTICKS = [  # name, binary, filter, customers/s quoted by the issue on its machine
@@ -52,13 +52,14 @@ def main() -> None:
         if y not in engines:
             print(f"skipped: {y[0]} ({bench_dir / y[1]} was not built)")
 
-    speeds: dict[str, list[float]] = {e[0]: [] for e in engines}
-    for rnd in range(args.rounds):
-        shift = rnd % len(engines)
-        for name, binary, bench_filter, _ in engines[shift:] + engines[:shift]:
-            speeds[name].append(items_per_second(str(bench_dir / binary), bench_filter, args.cpu, args.min_time))
-        print(f"round {rnd + 1}/{args.rounds}: " +
-              ", ".join(f"{n} {v[-1] / 1e6:.2f} M/s" for n, v in speeds.items()), flush=True)
+    names = [e[0] for e in engines]
+
+    def on_round(got: list[list[float]]) -> None:
+        print(f"round {len(got[0])}/{args.rounds}: " +
+              ", ".join(f"{n} {v[-1] / 1e6:.2f} M/s" for n, v in zip(names, got)), flush=True)
+
+    runs = [(str(bench_dir / binary), bench_filter) for _, binary, bench_filter, _ in engines]
+    speeds = dict(zip(names, rotated_rounds(runs, args.rounds, args.cpu, args.min_time, on_round)))
 
     archsim = speeds["archsim"]
     print(f"\narchsim: median {statistics.median(archsim) / 1e6:.2f} million customers/s "

@@ -26,11 +26,7 @@ std::string_view strategy_name(Strategy s) {
 
 InstancePicker::InstancePicker(Strategy strategy, std::uint32_t instances, Rng rng,
                                const std::vector<std::uint32_t>* active)
-    : strategy_(strategy),
-      counts_(strategy == Strategy::kLeastOutstanding || strategy == Strategy::kPowerOfTwo),
-      outstanding_(instances, 0),
-      active_(active),
-      rng_(rng) {
+    : strategy_(strategy), outstanding_(instances, 0), active_(active), rng_(rng) {
   if (instances == 0) throw std::invalid_argument("InstancePicker: the target has no instances");
 }
 

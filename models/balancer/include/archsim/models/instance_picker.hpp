@@ -30,19 +30,20 @@ class InstancePicker {
     return !active_ && outstanding_.size() == 1 ? 0 : pick_among();
   }
   void sent(std::uint32_t instance) {
-    if (counts_) ++outstanding_[instance];
+    if (counts()) ++outstanding_[instance];
   }
   // A target that routes by itself (a store) may answer from another instance than the one picked.
   void replied(std::uint32_t instance) {
-    if (counts_ && outstanding_[instance] > 0) --outstanding_[instance];
+    if (counts() && outstanding_[instance] > 0) --outstanding_[instance];
   }
   // 0 for a strategy that does not count (round-robin, random).
   std::uint32_t outstanding(std::uint32_t instance) const { return outstanding_[instance]; }
 
  private:
   std::uint32_t pick_among();
+  // Whether the strategy reads outstanding_.
+  bool counts() const { return strategy_ == Strategy::kLeastOutstanding || strategy_ == Strategy::kPowerOfTwo; }
   Strategy strategy_;
-  bool counts_;                             // the strategy reads outstanding_
   std::vector<std::uint32_t> outstanding_;  // by instance
   const std::vector<std::uint32_t>* active_;
   std::uint32_t next_ = 0;  // round-robin cursor (a position among the candidates); also the tie-break start
