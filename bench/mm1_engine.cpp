@@ -24,17 +24,25 @@ archsim::ModelSpec mm1() {
   return m;
 }
 
-void BM_mm1_customers(benchmark::State& state) {
+void run_mm1(benchmark::State& state, archsim::SimTime window) {
   const archsim::ModelSpec model = mm1();
   archsim::RunOptions options;
   options.until_requests = static_cast<std::uint64_t>(state.range(0));
   options.seed = 1;
+  options.window = window;
   for (auto _ : state) {
     const auto result = archsim::run_model(model, options);
     benchmark::DoNotOptimize(result.events);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));  // items = customers
 }
+
+// Time-series windows of 1 s (the default): about 900 requests a window.
+void BM_mm1_customers(benchmark::State& state) { run_mm1(state, archsim::kSecond); }
 BENCHMARK(BM_mm1_customers)->Arg(1'000'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+// Windows of 10 ms: about 9 requests a window, where a window costs the most per request.
+void BM_mm1_fine_windows(benchmark::State& state) { run_mm1(state, 10 * archsim::kMillisecond); }
+BENCHMARK(BM_mm1_fine_windows)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -8,6 +8,32 @@
 
 namespace archsim {
 
+namespace {
+
+// out[j] += the sum of now[i] - before[i] over the finer buckets i of group j,
+// and before = now there, for the groups j in [from, to): once per time-series
+// window, over most of a run histogram.
+[[gnu::always_inline]] inline void fold_groups(std::uint64_t* __restrict out, const std::uint64_t* __restrict now, std::uint64_t* __restrict before,
+                 std::size_t from, std::size_t to, std::size_t size) {
+  for (std::size_t j = from; j < to; ++j) {
+    std::uint64_t sum = 0;
+    for (std::size_t k = 0; k < size; ++k) {
+      const std::size_t i = j * size + k;
+      sum += now[i] - before[i];
+      before[i] = now[i];
+    }
+    out[j] += sum;
+  }
+}
+// The same with the group size known, so that the inner loop unrolls.
+template <std::size_t kSize>
+void fold_groups(std::uint64_t* out, const std::uint64_t* now, std::uint64_t* before, std::size_t from,
+                 std::size_t to) {
+  fold_groups(out, now, before, from, to, kSize);
+}
+
+}  // namespace
+
 Histogram::Histogram(int sub_bits) : sub_bits_(sub_bits), sub_count_(1ull << sub_bits) {
   if (sub_bits < 1 || sub_bits > 12)
     throw std::invalid_argument(fmt::format("Histogram: sub_bits must be in [1, 12], got {}", sub_bits));
@@ -35,6 +61,56 @@ void Histogram::merge(const Histogram& other) {
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
   sum_ += other.sum_;
+}
+
+void Histogram::add_since(Histogram& seen, const Histogram& later, std::int64_t low, std::int64_t high) {
+  const int finer = later.sub_bits_ - sub_bits_;
+  if (finer < 0 || seen.sub_bits_ != later.sub_bits_)
+    throw std::invalid_argument(fmt::format("Histogram::add_since: precision {} cannot take {}, seen at {}", sub_bits_,
+                                            later.sub_bits_, seen.sub_bits_));
+  const std::uint64_t added = later.count_ - seen.count_;
+  if (added == 0) return;
+  low = std::max<std::int64_t>(low, 0);
+  const std::size_t first = later.index_of(static_cast<std::uint64_t>(low));
+  const std::size_t last = later.index_of(static_cast<std::uint64_t>(high));
+  const std::size_t top = index_of(static_cast<std::uint64_t>(high));
+  if (counts_.size() <= top) counts_.resize(top + 1);  // zeros: value-initialised
+  if (seen.counts_.size() < later.counts_.size()) seen.counts_.resize(later.counts_.size());
+  const std::uint64_t* now = later.counts_.data();
+  std::uint64_t* before = seen.counts_.data();
+  // Below 2^later.sub_bits a finer bucket is one value; from there on each
+  // group of 2^finer finer buckets is one bucket here, finer * 2^sub_bits along.
+  const std::size_t exact = std::size_t{1} << later.sub_bits_;
+  std::size_t i = first;
+  for (; i <= last && i < exact; ++i) {
+    counts_[index_of(i)] += now[i] - before[i];
+    before[i] = now[i];
+  }
+  std::uint64_t* grouped = counts_.data() + (static_cast<std::size_t>(finer) << sub_bits_);
+  const std::size_t to = std::min(last + 1, later.counts_.size()) >> finer;  // groups below `to` are whole
+  if (i >> finer < to) {
+    const std::size_t from = i >> finer;
+    switch (finer) {
+      case 0: fold_groups<1>(grouped, now, before, from, to); break;
+      case 1: fold_groups<2>(grouped, now, before, from, to); break;
+      case 2: fold_groups<4>(grouped, now, before, from, to); break;
+      case 3: fold_groups<8>(grouped, now, before, from, to); break;
+      default: fold_groups(grouped, now, before, from, to, std::size_t{1} << finer); break;
+    }
+    i = to << finer;
+  }
+  for (; i <= last; ++i) {  // the rest of the last group, which runs past `last`
+    grouped[i >> finer] += now[i] - before[i];
+    before[i] = now[i];
+  }
+  min_ = std::min(min_, low);
+  max_ = std::max(max_, high);
+  count_ += added;
+  sum_ += later.sum_ - seen.sum_;
+  seen.count_ = later.count_;
+  seen.sum_ = later.sum_;
+  seen.min_ = later.min_;
+  seen.max_ = later.max_;
 }
 
 std::int64_t Histogram::percentile(double q) const {

@@ -174,7 +174,7 @@ void bind_model(py::module_& m) {
       .def_property_readonly("windows", [](const OpResult& o) {
         py::list out;  // (window index, completed, errors, latency histogram) per non-empty window
         for (const auto& w : o.series.windows())
-          out.append(py::make_tuple(w.index, w.completed(), w.errors, w.latency));
+          out.append(py::make_tuple(w.index, w.completed(), w.errors, w.latency.unpack()));
         return out;
       });
   py::class_<InstanceResult>(m, "InstanceResult")

@@ -11,6 +11,7 @@
 
 #include "archsim/core/distribution.hpp"
 #include "archsim/core/histogram.hpp"
+#include "archsim/core/packed_histogram.hpp"
 
 using namespace archsim;
 using Catch::Contains;
@@ -311,4 +312,77 @@ TEST_CASE("core::Histogram: the sum stays exact past 2^53", "[core][quick]") {
   Histogram n;
   n.record_n(std::int64_t{1} << 62, 4);  // 2^64: past any 64-bit integer too
   CHECK(n.sum() == 0x1p64);
+}
+
+TEST_CASE("core::Histogram: add_since folds what a finer histogram gained into coarser buckets exactly",
+          "[core][quick]") {
+  // Heavy tail and values near 0 (exact buckets), near 2^sub_bits and near INT64_MAX (the top buckets).
+  auto values = draw_ns(Distribution::pareto(1.2, 2e3), 20'000, "since");
+  for (std::int64_t v = 0; v < 600; v += 7) values.push_back(v);
+  values.push_back(std::numeric_limits<std::int64_t>::max());
+  values.push_back(std::numeric_limits<std::int64_t>::max() - 12345);
+  Rng order(7, "since-order");
+  for (std::size_t k = values.size(); k > 1; --k) std::swap(values[k - 1], values[order.below(k)]);
+  for (const auto& [fine, coarse] : {std::pair{7, 5}, {5, 5}, {9, 5}, {7, 1}, {12, 3}}) {
+    INFO("later at " << fine << " sub-bucket bits, folded into " << coarse);
+    Histogram later(fine), seen(fine);
+    std::size_t from = 0;
+    for (const std::size_t to : {std::size_t{0}, std::size_t{1}, std::size_t{500}, std::size_t{9'000}, values.size()}) {
+      const std::vector<std::int64_t> chunk(values.begin() + static_cast<std::ptrdiff_t>(from),
+                                            values.begin() + static_cast<std::ptrdiff_t>(to));
+      for (const auto v : chunk) later.record(v);
+      Histogram folded(coarse);
+      const auto [low, high] = chunk.empty() ? std::pair<std::int64_t, std::int64_t>{INT64_MAX, 0}
+                                             : std::pair{*std::min_element(chunk.begin(), chunk.end()),
+                                                         *std::max_element(chunk.begin(), chunk.end())};
+      folded.add_since(seen, later, low, high);
+      const Histogram expected = histogram_of(chunk, coarse);
+      CHECK(folded.counts() == expected.counts());
+      CHECK(folded.count() == expected.count());
+      CHECK(folded.min() == expected.min());
+      CHECK(folded.max() == expected.max());
+      CHECK(folded.sum() == expected.sum());
+      CHECK(seen.count() == later.count());  // brought up to date: the next fold starts here
+      std::vector<std::uint64_t> seen_counts = seen.counts();
+      seen_counts.resize(later.counts().size(), 0);
+      CHECK(seen_counts == later.counts());
+      from = to;
+    }
+  }
+}
+
+TEST_CASE("core::Histogram: add_since refuses a finer histogram than the source", "[core][quick]") {
+  Histogram later(5), seen(5), finer(7);
+  later.record(100);
+  CHECK_THROWS_WITH(finer.add_since(seen, later, 100, 100), Contains("precision 7 cannot take 5"));
+}
+
+TEST_CASE("core::PackedHistogram: unpacks to the histogram it took, which is left empty", "[core][quick]") {
+  for (const int bits : {1, 5, 7, 12}) {
+    INFO(bits << " sub-bucket bits");
+    auto values = draw_ns(Distribution::pareto(1.1, 1e3), 5'000, "packed");
+    values.push_back(0);
+    values.push_back(std::numeric_limits<std::int64_t>::max());
+    const Histogram h = histogram_of(values, bits);
+    Histogram taken = h;
+    const Histogram back = PackedHistogram::take(taken).unpack();
+    CHECK(back.counts() == h.counts());
+    CHECK(back.count() == h.count());
+    CHECK(back.min() == h.min());
+    CHECK(back.max() == h.max());
+    CHECK(back.sum() == h.sum());
+    CHECK(back.sub_bits() == bits);
+    for (double q : kQuantiles) CHECK(back.percentile(q) == h.percentile(q));
+    CHECK(taken.count() == 0);  // taken: empty, and it records anew
+    CHECK(std::all_of(taken.counts().begin(), taken.counts().end(), [](std::uint64_t c) { return c == 0; }));
+    taken.record(3);
+    CHECK(taken.min() == 3);
+    CHECK(taken.max() == 3);
+    CHECK(taken.sum() == 3);
+    CHECK(taken.percentile(50) == 3);
+  }
+  SECTION("an empty one") {
+    CHECK(PackedHistogram::take(Histogram(5)).unpack().counts().empty());
+    CHECK(PackedHistogram::take(Histogram(5)).count() == 0);
+  }
 }

@@ -71,7 +71,7 @@ std::string fingerprint(const RunResult& r) {
         h.add(w.index);
         h.add(w.completed());
         h.add(w.errors);
-        h.add(w.latency);
+        h.add(w.latency.unpack());
       }
     }
     for (const auto& i : c.instances) {

@@ -22,6 +22,12 @@ class Histogram {
     if (n != 0) add(value, n);
   }
   void merge(const Histogram& other);
+  // Adds what `later` recorded after `seen`, an earlier copy of it, as though each
+  // of those values had been recorded here, and brings `seen` up to `later`.
+  // Every such value lies in [low, high], which the caller tracked: counts give
+  // neither. Precision must be no finer here than in `later`; a coarser bucket
+  // holds whole finer ones, so counts, count and sum come out exact.
+  void add_since(Histogram& seen, const Histogram& later, std::int64_t low, std::int64_t high);
 
   std::uint64_t count() const { return count_; }
   std::int64_t min() const { return count_ ? min_ : 0; }
@@ -38,12 +44,15 @@ class Histogram {
   std::uint64_t bucket_width(std::size_t index) const;
 
  private:
+  friend class PackedHistogram;  // packs and unpacks the fields as they are
+
   // Bucket (shift + 1) * 2^sub_bits + (v >> shift) - 2^sub_bits, written without
   // a branch: below 2^sub_bits the shift is 0 and the index is v itself.
-  std::size_t index_of(std::uint64_t v) const {
+  std::size_t index_of(std::uint64_t v) const { return index_of(v, sub_bits_); }
+  static std::size_t index_of(std::uint64_t v, int sub_bits) {
     const int msb = 63 - std::countl_zero(v | 1);
-    const int shift = std::max(msb - sub_bits_, 0);
-    return (static_cast<std::size_t>(shift) << sub_bits_) + static_cast<std::size_t>(v >> shift);
+    const int shift = std::max(msb - sub_bits, 0);
+    return (static_cast<std::size_t>(shift) << sub_bits) + static_cast<std::size_t>(v >> shift);
   }
 
   // Inlined into both callers: with n = 1 known, record() has no multiplication

@@ -22,7 +22,7 @@ struct OpResult {
   std::uint64_t retries = 0;     // of which retries
   std::uint64_t corrupted = 0;   // successes whose response carried corrupted data
   std::uint64_t hedges = 0;      // attempts sent as hedges (not counted in retries)
-  WindowedSeries series;
+  WindowedSeries series;        // per window; records successes into `latency` too
   std::uint64_t error_count() const {
     std::uint64_t n = 0;
     for (std::size_t k = 1; k < kErrorKinds; ++k) n += errors[k];

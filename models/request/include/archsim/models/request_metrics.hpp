@@ -65,12 +65,11 @@ class RequestMetrics {
     const SimTime latency = now - r.arrived;
     if (r.error == ErrorKind::kNone) {
       if (r.corrupted) ++o.corrupted;
-      o.latency.record(latency);
-      o.series.record_success(now, latency);
+      o.series.record_success(now, latency, o.latency);
     } else {
       ++o.errors[static_cast<std::size_t>(r.error)];
       o.error_latency_sum += static_cast<double>(latency);
-      o.series.record_error(now);
+      o.series.record_error(now, o.latency);
     }
   }
   void queue_length(std::uint32_t c, std::uint32_t i, std::size_t n, SimTime now) {
@@ -88,9 +87,10 @@ class RequestMetrics {
     ComponentFigures& data = components_[c];
     return op < data.op_count ? data.ops[op] : grow_ops(c, op);
   }
-  // Moves a component's operation figures out.
+  // Moves a component's operation figures out, their series' windows closed.
   std::vector<OpResult> take_ops(std::uint32_t c) {
     components_[c].op_count = 0;
+    for (OpResult& o : components_[c].ops) o.series.close(o.latency);
     return std::move(components_[c].ops);
   }
 
