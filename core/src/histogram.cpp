@@ -13,8 +13,9 @@ namespace {
 // out[j] += the sum of now[i] - before[i] over the finer buckets i of group j,
 // and before = now there, for the groups j in [from, to): once per time-series
 // window, over most of a run histogram.
-[[gnu::always_inline]] inline void fold_groups(std::uint64_t* __restrict out, const std::uint64_t* __restrict now, std::uint64_t* __restrict before,
-                 std::size_t from, std::size_t to, std::size_t size) {
+[[gnu::always_inline]] inline void fold_groups(std::uint64_t* __restrict out, const std::uint64_t* __restrict now,
+                                               std::uint64_t* __restrict before, std::size_t from, std::size_t to,
+                                               std::size_t size) {
   for (std::size_t j = from; j < to; ++j) {
     std::uint64_t sum = 0;
     for (std::size_t k = 0; k < size; ++k) {

@@ -1,5 +1,6 @@
 #include "archsim/core/packed_histogram.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -14,13 +15,18 @@ PackedHistogram PackedHistogram::take(Histogram& h) {
   const std::size_t first = h.index_of(static_cast<std::uint64_t>(h.min_));
   const std::size_t end = h.index_of(static_cast<std::uint64_t>(h.max_)) + 1;
   std::size_t n = 0;
-  for (std::size_t i = first; i < end; ++i) n += counts[i] != 0;
+  std::uint64_t largest = 0;
+  for (std::size_t i = first; i < end; ++i) {
+    n += counts[i] != 0;
+    largest = std::max(largest, counts[i]);
+  }
+  if (largest > kCountMask)  // 2^44 values in one bucket of a window: beyond any run's reach
+    throw std::overflow_error(
+        fmt::format("PackedHistogram: {} values in one bucket, more than {}", largest, kCountMask));
   p.buckets_.resize(n);
   std::uint64_t* out = p.buckets_.data();
   for (std::size_t i = first; i < end; ++i) {
     if (counts[i] == 0) continue;
-    if (counts[i] > kCountMask)  // 2^44 values in one bucket of a window: beyond any run's reach
-      throw std::overflow_error(fmt::format("PackedHistogram: {} values in one bucket, more than {}", counts[i], kCountMask));
     *out++ = static_cast<std::uint64_t>(i) << (64 - kIndexBits) | counts[i];
     counts[i] = 0;
   }

@@ -48,11 +48,10 @@ class Histogram {
 
   // Bucket (shift + 1) * 2^sub_bits + (v >> shift) - 2^sub_bits, written without
   // a branch: below 2^sub_bits the shift is 0 and the index is v itself.
-  std::size_t index_of(std::uint64_t v) const { return index_of(v, sub_bits_); }
-  static std::size_t index_of(std::uint64_t v, int sub_bits) {
+  std::size_t index_of(std::uint64_t v) const {
     const int msb = 63 - std::countl_zero(v | 1);
-    const int shift = std::max(msb - sub_bits, 0);
-    return (static_cast<std::size_t>(shift) << sub_bits) + static_cast<std::size_t>(v >> shift);
+    const int shift = std::max(msb - sub_bits_, 0);
+    return (static_cast<std::size_t>(shift) << sub_bits_) + static_cast<std::size_t>(v >> shift);
   }
 
   // Inlined into both callers: with n = 1 known, record() has no multiplication
