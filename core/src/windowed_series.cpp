@@ -4,10 +4,10 @@ namespace archsim {
 
 void WindowedSeries::open(SimTime at, const Histogram& run) {
   const auto index = static_cast<std::uint64_t>(at / width_);
-  if (open_end_ != INT64_MIN && index == open_index_) return;  // the last window of time, which ends at kTimeMax
   if (open_end_ == INT64_MIN) {
-    run_at_open_ = run;
+    run_at_open_ = run;  // the first window, or the first after close(): the fold starts from here
   } else {
+    if (index == open_index_) return;  // the last window of time, which ends at kTimeMax
     store_open(run);
   }
   open_index_ = index;

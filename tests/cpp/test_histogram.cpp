@@ -382,7 +382,9 @@ TEST_CASE("core::PackedHistogram: unpacks to the histogram it took, which is lef
     CHECK(taken.percentile(50) == 3);
   }
   SECTION("an empty one") {
-    CHECK(PackedHistogram::take(Histogram(5)).unpack().counts().empty());
-    CHECK(PackedHistogram::take(Histogram(5)).count() == 0);
+    Histogram empty(5);
+    const PackedHistogram packed = PackedHistogram::take(empty);
+    CHECK(packed.unpack().counts().empty());
+    CHECK(packed.count() == 0);
   }
 }

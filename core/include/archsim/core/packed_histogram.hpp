@@ -18,7 +18,6 @@ class PackedHistogram {
   // Packs h and leaves it empty, its memory kept for the next values: one
   // pass over its buckets does both.
   static PackedHistogram take(Histogram& h);
-  static PackedHistogram take(Histogram&& h) { return take(h); }
 
   Histogram unpack() const;
   std::uint64_t count() const { return count_; }
