@@ -17,37 +17,6 @@ void Component::arrive_now(std::uint32_t slot) { handle(Event{world_.sim.now(), 
 
 void Component::reply_now(std::uint32_t slot) { handle(Event{world_.sim.now(), 0, handler_, kReplyEvent, slot}); }
 
-void World::send(Component& from, std::uint32_t from_instance, std::uint32_t slot, Component& to,
-                 std::uint32_t to_instance) {
-  Request& r = requests[slot];
-  to_instance = to.route(r, from.host(from_instance), to_instance);
-  r.caller = from.index();
-  r.caller_instance = from_instance;
-  r.component = to.index();
-  r.instance = to_instance;
-  r.start = sim.now();
-  const Transit t = network.transit(from.host(from_instance), to.host(to_instance), from.network_rng());
-  if (t.lost) {
-    r.error = ErrorKind::kDropped;
-    sim.schedule_in(t.delay, from.handler(), kReplyEvent, slot);
-  } else if (t.delay == 0) {
-    to.arrive_now(slot);
-  } else {
-    sim.schedule_in(t.delay, to.handler(), kArriveEvent, slot);
-  }
-}
-
-void World::reply(Component& from, std::uint32_t slot, bool during_arrival) {
-  Request& r = requests[slot];
-  Component& caller = *components[r.caller];
-  const Transit t = network.transit(from.host(r.instance), caller.host(r.caller_instance), from.network_rng());
-  if (t.lost) r.error = ErrorKind::kDropped;
-  if (t.delay == 0 && !during_arrival)
-    caller.reply_now(slot);
-  else
-    sim.schedule_in(t.delay, caller.handler(), kReplyEvent, slot);
-}
-
 std::uint32_t World::make_child(std::uint32_t parent_slot, std::uint16_t op) {
   const std::uint32_t slot = requests.acquire();
   const Request& p = requests[parent_slot];
