@@ -10,27 +10,25 @@ namespace archsim {
 
 namespace {
 
-// out[j] += the sum of now[i] - before[i] over the finer buckets i of group j,
-// and before = now there, for the groups j in [from, to): once per time-series
-// window, over most of a run histogram.
-[[gnu::always_inline]] inline void fold_groups(std::uint64_t* __restrict out, const std::uint64_t* __restrict now,
-                                               std::uint64_t* __restrict before, std::size_t from, std::size_t to,
-                                               std::size_t size) {
+// For the coarse buckets j in [from, to), each the sum of the `size` finer
+// buckets from (j - base) * size in `now`: out[j] += that sum - seen[j], and
+// seen[j] = the sum. Once per time-series window, over most of a run histogram.
+[[gnu::always_inline]] inline void fold_groups(std::uint64_t* __restrict out, std::uint64_t* __restrict seen,
+                                               const std::uint64_t* __restrict now, std::size_t base,
+                                               std::size_t from, std::size_t to, std::size_t size) {
   for (std::size_t j = from; j < to; ++j) {
+    const std::uint64_t* group = now + (j - base) * size;
     std::uint64_t sum = 0;
-    for (std::size_t k = 0; k < size; ++k) {
-      const std::size_t i = j * size + k;
-      sum += now[i] - before[i];
-      before[i] = now[i];
-    }
-    out[j] += sum;
+    for (std::size_t k = 0; k < size; ++k) sum += group[k];
+    out[j] += sum - seen[j];
+    seen[j] = sum;
   }
 }
 // The same with the group size known, so that the inner loop unrolls.
 template <std::size_t kSize>
-void fold_groups(std::uint64_t* out, const std::uint64_t* now, std::uint64_t* before, std::size_t from,
-                 std::size_t to) {
-  fold_groups(out, now, before, from, to, kSize);
+void fold_groups(std::uint64_t* out, std::uint64_t* seen, const std::uint64_t* now, std::size_t base,
+                 std::size_t from, std::size_t to) {
+  fold_groups(out, seen, now, base, from, to, kSize);
 }
 
 }  // namespace
@@ -66,44 +64,45 @@ void Histogram::merge(const Histogram& other) {
 
 void Histogram::add_since(Histogram& seen, const Histogram& later, std::int64_t low, std::int64_t high) {
   const int finer = later.sub_bits_ - sub_bits_;
-  if (finer < 0 || seen.sub_bits_ != later.sub_bits_)
+  if (finer < 0 || seen.sub_bits_ != sub_bits_)
     throw std::invalid_argument(fmt::format("Histogram::add_since: precision {} cannot take {}, seen at {}", sub_bits_,
                                             later.sub_bits_, seen.sub_bits_));
   const std::uint64_t added = later.count_ - seen.count_;
   if (added == 0) return;
   low = std::max<std::int64_t>(low, 0);
-  const std::size_t first = later.index_of(static_cast<std::uint64_t>(low));
-  const std::size_t last = later.index_of(static_cast<std::uint64_t>(high));
-  const std::size_t top = index_of(static_cast<std::uint64_t>(high));
-  if (counts_.size() <= top) counts_.resize(top + 1);  // zeros: value-initialised
-  if (seen.counts_.size() < later.counts_.size()) seen.counts_.resize(later.counts_.size());
+  const std::size_t first = index_of(static_cast<std::uint64_t>(low));
+  const std::size_t last = index_of(static_cast<std::uint64_t>(high));
+  if (counts_.size() <= last) counts_.resize(last + 1);  // zeros: value-initialised
+  if (seen.counts_.size() <= last) seen.counts_.resize(last + 1);
   const std::uint64_t* now = later.counts_.data();
-  std::uint64_t* before = seen.counts_.data();
-  // Below 2^later.sub_bits a finer bucket is one value; from there on each
-  // group of 2^finer finer buckets is one bucket here, finer * 2^sub_bits along.
-  const std::size_t exact = std::size_t{1} << later.sub_bits_;
-  std::size_t i = first;
-  for (; i <= last && i < exact; ++i) {
-    counts_[index_of(i)] += now[i] - before[i];
-    before[i] = now[i];
-  }
-  std::uint64_t* grouped = counts_.data() + (static_cast<std::size_t>(finer) << sub_bits_);
-  const std::size_t to = std::min(last + 1, later.counts_.size()) >> finer;  // groups below `to` are whole
-  if (i >> finer < to) {
-    const std::size_t from = i >> finer;
+  const std::size_t fine = later.counts_.size();
+  // Sets bucket j from the finer buckets [begin, end) of `later`, those past its end being empty.
+  auto settle = [&](std::size_t j, std::size_t begin, std::size_t end) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = begin; i < end && i < fine; ++i) sum += now[i];
+    counts_[j] += sum - seen.counts_[j];
+    seen.counts_[j] = sum;
+  };
+  // Below 2^later.sub_bits a finer bucket is one value. From bucket `whole` on,
+  // bucket j here is the group of 2^finer finer ones from (j - base) << finer.
+  const std::size_t base = static_cast<std::size_t>(finer) << sub_bits_;
+  const std::size_t whole = base + sub_count_;
+  std::size_t j = first;
+  for (; j <= last && j < whole; ++j) settle(j, bucket_low(j), bucket_low(j) + bucket_width(j));
+  const std::size_t to = std::min(last + 1, base + (fine >> finer));  // groups below `to` lie within `later`
+  if (j < to) {
+    std::uint64_t* out = counts_.data();
+    std::uint64_t* before = seen.counts_.data();
     switch (finer) {
-      case 0: fold_groups<1>(grouped, now, before, from, to); break;
-      case 1: fold_groups<2>(grouped, now, before, from, to); break;
-      case 2: fold_groups<4>(grouped, now, before, from, to); break;
-      case 3: fold_groups<8>(grouped, now, before, from, to); break;
-      default: fold_groups(grouped, now, before, from, to, std::size_t{1} << finer); break;
+      case 0: fold_groups<1>(out, before, now, base, j, to); break;
+      case 1: fold_groups<2>(out, before, now, base, j, to); break;
+      case 2: fold_groups<4>(out, before, now, base, j, to); break;
+      case 3: fold_groups<8>(out, before, now, base, j, to); break;
+      default: fold_groups(out, before, now, base, j, to, std::size_t{1} << finer); break;
     }
-    i = to << finer;
+    j = to;
   }
-  for (; i <= last; ++i) {  // the rest of the last group, which runs past `last`
-    grouped[i >> finer] += now[i] - before[i];
-    before[i] = now[i];
-  }
+  for (; j <= last; ++j) settle(j, (j - base) << finer, (j - base + 1) << finer);  // a group past later's end
   min_ = std::min(min_, low);
   max_ = std::max(max_, high);
   count_ += added;

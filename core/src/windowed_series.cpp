@@ -4,8 +4,10 @@ namespace archsim {
 
 void WindowedSeries::open(SimTime at, const Histogram& run) {
   const auto index = static_cast<std::uint64_t>(at / width_);
-  if (open_end_ == INT64_MIN) {
-    run_at_open_ = run;  // the first window, or the first after close(): the fold starts from here
+  if (open_end_ == INT64_MIN) {  // the first window, or the first after close(): the fold starts from here
+    run_seen_ = Histogram(SeriesWindow::kSubBits);
+    folded_.add_since(run_seen_, run, run.min(), run.max());
+    folded_ = Histogram(SeriesWindow::kSubBits);
   } else {
     if (index == open_index_) return;  // the last window of time, which ends at kTimeMax
     store_open(run);
@@ -28,7 +30,7 @@ void WindowedSeries::store_open(const Histogram& run) {
   w.index = open_index_;
   w.errors = open_errors_;
   if (succeeded) {
-    folded_.add_since(run_at_open_, run, open_min_, open_max_);
+    folded_.add_since(run_seen_, run, open_min_, open_max_);
     w.latency = PackedHistogram::take(folded_);
   }
   open_errors_ = 0;

@@ -325,7 +325,8 @@ TEST_CASE("core::Histogram: add_since folds what a finer histogram gained into c
   for (std::size_t k = values.size(); k > 1; --k) std::swap(values[k - 1], values[order.below(k)]);
   for (const auto& [fine, coarse] : {std::pair{7, 5}, {5, 5}, {9, 5}, {7, 1}, {12, 3}}) {
     INFO("later at " << fine << " sub-bucket bits, folded into " << coarse);
-    Histogram later(fine), seen(fine);
+    Histogram later(fine), seen(coarse);
+    std::vector<std::int64_t> so_far;
     std::size_t from = 0;
     for (const std::size_t to : {std::size_t{0}, std::size_t{1}, std::size_t{500}, std::size_t{9'000}, values.size()}) {
       const std::vector<std::int64_t> chunk(values.begin() + static_cast<std::ptrdiff_t>(from),
@@ -343,18 +344,22 @@ TEST_CASE("core::Histogram: add_since folds what a finer histogram gained into c
       CHECK(folded.max() == expected.max());
       CHECK(folded.sum() == expected.sum());
       CHECK(seen.count() == later.count());  // brought up to date: the next fold starts here
-      std::vector<std::uint64_t> seen_counts = seen.counts();
-      seen_counts.resize(later.counts().size(), 0);
-      CHECK(seen_counts == later.counts());
+      so_far.insert(so_far.end(), chunk.begin(), chunk.end());
+      std::vector<std::uint64_t> seen_counts = seen.counts(), folded_so_far = histogram_of(so_far, coarse).counts();
+      seen_counts.resize(std::max(seen_counts.size(), folded_so_far.size()), 0);
+      folded_so_far.resize(seen_counts.size(), 0);
+      CHECK(seen_counts == folded_so_far);  // later, folded
       from = to;
     }
   }
 }
 
-TEST_CASE("core::Histogram: add_since refuses a finer histogram than the source", "[core][quick]") {
-  Histogram later(5), seen(5), finer(7);
+TEST_CASE("core::Histogram: add_since refuses a finer histogram than the source, and a snapshot at another precision", "[core][quick]") {
+  Histogram later(5), seen(7), finer(7);
   later.record(100);
   CHECK_THROWS_WITH(finer.add_since(seen, later, 100, 100), Contains("precision 7 cannot take 5"));
+  Histogram coarse(3), wrong_seen(5);
+  CHECK_THROWS_WITH(coarse.add_since(wrong_seen, later, 100, 100), Contains("seen at 5"));
 }
 
 TEST_CASE("core::PackedHistogram: unpacks to the histogram it took, which is left empty", "[core][quick]") {

@@ -22,11 +22,12 @@ class Histogram {
     if (n != 0) add(value, n);
   }
   void merge(const Histogram& other);
-  // Adds what `later` recorded after `seen`, an earlier copy of it, as though each
-  // of those values had been recorded here, and brings `seen` up to `later`.
-  // Every such value lies in [low, high], which the caller tracked: counts give
-  // neither. Precision must be no finer here than in `later`; a coarser bucket
-  // holds whole finer ones, so counts, count and sum come out exact.
+  // Adds what `later` recorded since `seen` was taken, as though each of those
+  // values had been recorded here. `seen` has this histogram's precision and
+  // holds `later` as it stood, folded to that precision; it is brought up to
+  // `later`. Every value added lies in [low, high], which the caller tracked:
+  // counts give neither. Precision must be no finer here than in `later`; a
+  // coarser bucket holds whole finer ones, so counts, count and sum come out exact.
   void add_since(Histogram& seen, const Histogram& later, std::int64_t low, std::int64_t high);
 
   std::uint64_t count() const { return count_; }

@@ -12,7 +12,8 @@
 // of its own costs a bucket's index and a store, on every hop of every
 // request. In exchange a window costs one pass over the run's buckets
 // between its least and largest latency, however few records it has, and
-// the series keeps a copy of the run's histogram (docs/performance.md).
+// the series keeps a copy of the run's histogram at the windows' precision
+// (docs/performance.md).
 #include <cstdint>
 #include <vector>
 
@@ -63,12 +64,12 @@ class WindowedSeries {
   std::vector<SeriesWindow> windows_;
   // The open window: its index and end (INT64_MIN: none open, so no time is
   // below it), failures, least and largest latency of its successes, and the run's
-  // histogram as it stood when the window opened.
+  // histogram as it stood when the window opened, folded to the windows' precision.
   std::uint64_t open_index_ = 0;
   SimTime open_end_ = INT64_MIN;
   std::uint64_t open_errors_ = 0;
   std::int64_t open_min_ = INT64_MAX, open_max_ = 0;
-  Histogram run_at_open_;
+  Histogram run_seen_{SeriesWindow::kSubBits};
   Histogram folded_{SeriesWindow::kSubBits};  // where a closing window is folded, then packed from
 };
 
