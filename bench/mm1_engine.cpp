@@ -24,8 +24,26 @@ archsim::ModelSpec mm1() {
   return m;
 }
 
-void run_mm1(benchmark::State& state, archsim::SimTime window) {
-  const archsim::ModelSpec model = mm1();
+// The same path with less randomness, to price what M/M/1's random event order
+// and idle server cost (docs/performance.md). 0: a closed loop of one user with
+// constant think and service times, where every branch repeats; 1: the same with
+// exponential draws (one user: never a queue); 2: M/D/1.
+archsim::ModelSpec less_random(std::int64_t variant) {
+  using namespace archsim;
+  ModelSpec m = mm1();
+  if (variant == 2) {
+    m.services[0].service_time = Distribution::constant(0.001);
+    return m;
+  }
+  m.clients[0].closed = true;
+  m.clients[0].users = 1;
+  const double think = 1.0 / 900 - 0.001;  // a cycle as long as M/M/1's mean gap
+  m.clients[0].think = variant == 0 ? Distribution::constant(think) : Distribution::exponential(think);
+  if (variant == 0) m.services[0].service_time = Distribution::constant(0.001);
+  return m;
+}
+
+void run_mm1(benchmark::State& state, archsim::SimTime window, const archsim::ModelSpec& model = mm1()) {
   archsim::RunOptions options;
   options.until_requests = static_cast<std::uint64_t>(state.range(0));
   options.seed = 1;
@@ -44,5 +62,8 @@ BENCHMARK(BM_mm1_customers)->Arg(1'000'000)->Arg(100'000)->Unit(benchmark::kMill
 // Windows of 10 ms: about 9 requests a window, where a window costs the most per request.
 void BM_mm1_fine_windows(benchmark::State& state) { run_mm1(state, 10 * archsim::kMillisecond); }
 BENCHMARK(BM_mm1_fine_windows)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+void BM_less_random(benchmark::State& state) { run_mm1(state, archsim::kSecond, less_random(state.range(1))); }
+BENCHMARK(BM_less_random)->Args({1'000'000, 0})->Args({1'000'000, 1})->Args({1'000'000, 2})->Unit(benchmark::kMillisecond);
 
 }  // namespace
