@@ -41,8 +41,8 @@ if [ ! -f "$stamp" ]; then
   # Sweeps, tidy exports, notebooks and stubs: the extras dask, parquet, notebook, stubs.
   "$VPY" -m pip install -q "tqdm>=4.60" "pyarrow>=12" "dask[distributed]>=2023.1" "nbclient>=0.8" \
     "nbformat>=5.7" ipykernel ipywidgets "pybind11-stubgen>=2.5"
-  # The API fuzzer (docs/hardening.md).
-  "$VPY" -m pip install -q "hypothesis>=6.100"
+  # The API fuzzer (docs/hardening.md), and SimPy for the test of issue 3's side-by-side script.
+  "$VPY" -m pip install -q "hypothesis>=6.100" "simpy>=4"
   # One build tree for the module, the Catch2 tests and the benchmarks (scripts/test.sh
   # builds and runs the tests there), with warnings as errors.
   "$VPY" -m pip install -q --no-build-isolation -Cbuild-dir=build/editable \

@@ -6,6 +6,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "bench" / "mm1_side_by_side.py"
 
 
@@ -28,3 +30,13 @@ def test_unknown_engine_names_the_accepted_ones():
     out = run("--engines", "archsim,ns3")
     assert out.returncode != 0
     assert "archsim, simpy, ciw, heapq" in out.stderr
+
+
+def test_with_simpy_the_issue_target_is_stated_as_a_ratio():
+    pytest.importorskip("simpy")
+    out = run("--customers", "2000", "--rounds", "1", "--engines", "archsim,simpy")
+    assert out.returncode == 0, out.stderr
+    last = out.stdout.splitlines()[-1]
+    assert last.startswith("as a ratio: archsim is ")
+    assert "x SimPy here; the issue asks at least 60x: " in last
+    assert last.endswith(": met") or last.endswith(": missed")
