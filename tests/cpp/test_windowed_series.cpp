@@ -53,6 +53,26 @@ TEST_CASE("core::WindowedSeries: the open window is stored by close, and nothing
   CHECK(s.windows()[1].index == 1);
 }
 
+TEST_CASE("core::WindowedSeries: a window opened after close holds only its own records", "[core][quick]") {
+  WindowedSeries s(10);
+  Histogram run;
+  run.record(7'000);  // recorded before the series saw the run: in no window
+  s.record_success(3, 40, run);
+  s.close(run);
+  s.record_success(25, 900, run);  // after close: the snapshot starts from the run as it now stands
+  s.record_success(27, 50'000, run);
+  s.close(run);
+  REQUIRE(s.windows().size() == 2);
+  const Histogram first = s.windows()[0].latency.unpack(), second = s.windows()[1].latency.unpack();
+  CHECK(first.count() == 1);
+  CHECK(first.max() == 40);
+  CHECK(second.count() == 2);
+  CHECK(second.min() == 900);
+  CHECK(second.max() == 50'000);
+  CHECK(second.sum() == 50'900);
+  CHECK(run.count() == 4);
+}
+
 TEST_CASE("core::WindowedSeries: the last window of time takes records up to kTimeMax", "[core][quick]") {
   const SimTime width = kSecond;
   WindowedSeries s(width);
