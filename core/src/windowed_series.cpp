@@ -5,9 +5,8 @@ namespace archsim {
 void WindowedSeries::open(SimTime at, const Histogram& run) {
   const auto index = static_cast<std::uint64_t>(at / width_);
   if (open_end_ == INT64_MIN) {  // the first window, or the first after close(): the fold starts from here
-    run_seen_ = Histogram(SeriesWindow::kSubBits);
-    folded_.add_since(run_seen_, run, run.min(), run.max());
-    folded_ = Histogram(SeriesWindow::kSubBits);
+    run_seen_ = Histogram(SeriesWindow::kSubBits);  // brought up to `run` by a fold whose result is dropped
+    Histogram(SeriesWindow::kSubBits).add_since(run_seen_, run, run.min(), run.max());
   } else {
     if (index == open_index_) return;  // the last window of time, which ends at kTimeMax
     store_open(run);

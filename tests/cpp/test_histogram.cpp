@@ -354,7 +354,8 @@ TEST_CASE("core::Histogram: add_since folds what a finer histogram gained into c
   }
 }
 
-TEST_CASE("core::Histogram: add_since refuses a finer histogram than the source, and a snapshot at another precision", "[core][quick]") {
+TEST_CASE("core::Histogram: add_since refuses a finer histogram than the source, and a snapshot at another precision",
+          "[core][quick]") {
   Histogram later(5), seen(7), finer(7);
   later.record(100);
   CHECK_THROWS_WITH(finer.add_since(seen, later, 100, 100), Contains("precision 7 cannot take 5"));
