@@ -1,5 +1,6 @@
 #include "archsim/models/client.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace archsim {
@@ -22,6 +23,8 @@ Client::Client(World& world, std::string name, std::vector<std::uint32_t> hosts,
 
 void Client::connect() {
   target_ = world_.components[config_.target];
+  draw_keys_ = std::any_of(world_.components.begin(), world_.components.end(),
+                           [](const Component* c) { return c->reads_keys(); });
   picker_.emplace(config_.strategy, target_->instances(), world_.sim.stream(name() + "/strategy"),
                   target_->active_instances());
 }
@@ -69,7 +72,7 @@ void Client::issue(std::uint32_t user) {
     r.client = index();
     r.component = index();
     r.op = draw_op();
-    r.key = config_.keys.sample(key_rng_);
+    r.key = draw_keys_ ? config_.keys.sample(key_rng_) : 0;
     if (config_.tenant != 0) {
       r.tenant = config_.tenant;
       r.key = tenant_key(r.tenant, r.key);

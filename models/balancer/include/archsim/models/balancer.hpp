@@ -15,6 +15,7 @@ class Balancer final : public Component {
            std::uint32_t target);
   void connect() override;
   void handle(const Event& event) override;
+  bool reads_keys() const override { return false; }
 
  private:
   std::uint32_t target_index_;

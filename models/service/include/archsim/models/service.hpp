@@ -102,6 +102,7 @@ class Service final : public Component, public Crashable {
   void handle(const Event& event) override;
   void arrive_now(std::uint32_t slot) override;
   void reply_now(std::uint32_t slot) override;
+  bool reads_keys() const override { return false; }  // it passes them on to its calls
 
   // Autoscaling (config.autoscale.enabled). Instances not active take no new
   // requests but serve whatever reaches them; a draining instance stops when idle.

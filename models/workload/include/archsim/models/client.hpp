@@ -47,6 +47,7 @@ class Client final : public Component {
   void initialise() override;
   void handle(const Event& event) override;
   void reply_now(std::uint32_t slot) override;
+  bool reads_keys() const override { return false; }
 
  private:
   enum : std::uint32_t { kNextArrival = kFirstOwnEvent, kThinkDone };
@@ -62,6 +63,7 @@ class Client final : public Component {
   std::optional<ArrivalProcess> arrivals_;
   std::optional<InstancePicker> picker_;
   Component* target_ = nullptr;
+  bool draw_keys_ = true;  // some component reads keys (connect())
   Rng key_rng_, op_rng_, think_rng_, tenant_rng_;
   DrawAhead think_ahead_;  // closed: think times, drawn one think early
 };
