@@ -47,6 +47,21 @@ def test_a_crash_fails_the_queued_and_in_service_requests():
     assert client["errors_unavailable"] == 5 and client["completed"] == 0
 
 
+def test_a_crash_fails_exactly_the_crashed_instances_requests():
+    # Twelve users at t=0 through app (which holds a worker per request while it
+    # calls db) to two db instances of 3 workers, round robin: each db instance
+    # has 3 in service and 3 queued. Crashing db[0] fails its 6, and only them:
+    # db[1]'s 6 and app's 12 requests in flight are held elsewhere.
+    m = sim.Model("crash-one-instance")
+    db = m.service("db", instances=2, workers=3, service_time=sim.Const("1s"))
+    app = m.service("app", workers=64, service_time=sim.Const("0s"), calls=[sim.Call(db)])
+    m.client("users", target=app, workload=sim.Closed(users=12, think="100s"))
+    r = sim.run(m, duration="10s", seed=1, progress=False, faults=[sim.Crash("db[0]", at="0.5s")])
+    assert r.faults.failed_requests[0] == 6
+    client = r.component("users")
+    assert client["errors_unavailable"] == 6 and client["completed"] == 6
+
+
 def test_a_slow_instance_multiplies_service_time_during_its_window():
     m = single(rate=50, workers=64)  # uncongested: latency is the service time
     r = sim.run(m, duration="60s", seed=2, progress=False, faults=[sim.Slow("db", factor=4, at="20s", duration="20s")])

@@ -15,7 +15,7 @@ Service::Service(World& world, std::string name, std::vector<std::uint32_t> host
     instances_.push_back(Instance{0, WaitQueue(config_.fair_queueing),
                                   world.sim.stream(instance_name(i) + "/service_time"),
                                   world.sim.stream(instance_name(i) + "/errors"),
-                                  world.sim.stream(instance_name(i) + "/response_faults"), {}, 0, false, 1.0, {}, {}});
+                                  world.sim.stream(instance_name(i) + "/response_faults"), 0, false, 1.0, {}, {}});
   }
   if (config_.autoscale.enabled) {
     for (std::uint32_t i = 0; i < instances(); ++i) {
@@ -125,8 +125,7 @@ void Service::start(std::uint32_t slot, bool handed_over) {
   Request& r = world_.requests[slot];
   Instance& inst = instances_[r.instance];
   const SimTime now = world_.sim.now();
-  r.active_pos = static_cast<std::uint32_t>(inst.active.size());
-  inst.active.push_back(slot);
+  r.holds_worker = true;
   ++inst.busy;
   if (!handed_over) world_.signals.busy(*this, r.instance, inst.busy, now);
   world_.signals.started(*this, r.instance, r, now);
@@ -419,11 +418,8 @@ void Service::attempt_ended(std::uint32_t parent, const Outcome& o) {
   }
 }
 
-void Service::release_worker(Instance& inst, const Request& r) {
-  const std::uint32_t moved = inst.active.back();  // swap-remove r from the active list
-  inst.active[r.active_pos] = moved;
-  world_.requests[moved].active_pos = r.active_pos;
-  inst.active.pop_back();
+void Service::release_worker(Instance& inst, Request& r) {
+  r.holds_worker = false;
   --inst.busy;
 }
 
@@ -433,9 +429,17 @@ std::uint64_t Service::crash(std::uint32_t i) {
   refresh_plain();  // before failing anything: replies may bring arrivals here at once
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> failed = inst.queue.drain();
-  failed.insert(failed.end(), inst.active.begin(), inst.active.end());
+  // The requests holding its workers, found by a scan of the pool, ascending by
+  // slot. A list of them kept per instance cost every request 30 instructions
+  // (docs/performance.md); a crash is rare and the pool holds only what is in flight.
+  for (std::uint32_t slot = 0; slot < world_.requests.capacity(); ++slot) {
+    Request& r = world_.requests[slot];
+    if (r.id != 0 && r.holds_worker && r.component == index() && r.instance == i) {
+      r.holds_worker = false;
+      failed.push_back(slot);
+    }
+  }
   update_pressure(i);
-  inst.active.clear();
   inst.busy = 0;
   world_.signals.queue_length(*this, i, 0, now);
   world_.signals.busy(*this, i, 0, now);

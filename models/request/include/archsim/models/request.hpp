@@ -35,7 +35,7 @@ struct Request {
   std::uint32_t client = 0;          // component index of the originating client
   std::uint32_t tenant = 0;
   std::uint32_t user = 0;            // closed workloads: the user that issued it
-  std::uint32_t active_pos = 0;      // service: index in its instance's list of requests holding a worker
+  std::uint32_t active_pos = 0;      // cache: index in its instance's list of requests waiting on the backend
   std::uint32_t parent = kNoSlot;    // slot of the caller's request (kNoSlot for roots and a client's call)
   std::uint32_t sibling = kNoSlot;   // a hedged attempt's twin while both are out
   std::uint32_t caller = 0;          // component index to reply to
@@ -57,6 +57,7 @@ struct Request {
   bool effect = false;               // the serving component completed it: its effect happened
   bool corrupted = false;            // a success whose data a response fault corrupted (here or downstream)
   bool from_cache = false;           // the reply was served by a cache, not by its backend
+  bool holds_worker = false;         // a service's worker serves it (or waits on its calls)
   std::uint8_t code_version = 0;     // deployments: the version of the serving service's code that handles it
 };
 

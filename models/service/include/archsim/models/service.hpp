@@ -155,7 +155,6 @@ class Service final : public Component, public Crashable {
     Rng service_rng;
     Rng error_rng;
     Rng fault_rng;                      // response faults
-    std::vector<std::uint32_t> active;  // requests holding a worker (in service or waiting on calls)
     std::uint32_t down = 0;             // crashes in effect; up when 0
     bool pressing = false;              // backpressure: callers hold their attempts
     double slow_factor = 1.0;
@@ -246,7 +245,7 @@ class Service final : public Component, public Crashable {
   void attempt_settled(const Request& attempt, bool success);
   template <bool kPlain>
   void complete(std::uint32_t slot, ErrorKind error);
-  void release_worker(Instance& inst, const Request& r);
+  void release_worker(Instance& inst, Request& r);
   void set_state(std::uint32_t instance, InstanceState s);
   void stop_if_drained(std::uint32_t instance);
   // Position k among the instances taking new requests of `callee`, and their number.
