@@ -430,13 +430,15 @@ std::uint64_t Service::crash(std::uint32_t i) {
   const SimTime now = world_.sim.now();
   std::vector<std::uint32_t> failed = inst.queue.drain();
   // The requests holding its workers, found by a scan of the pool, ascending by
-  // slot. A list of them kept per instance cost every request 30 instructions
-  // (docs/performance.md); a crash is rare and the pool holds only what is in flight.
-  for (std::uint32_t slot = 0; slot < world_.requests.capacity(); ++slot) {
+  // slot, that stops at the last of them. A list of them kept per instance cost
+  // every request 30 instructions (docs/performance.md); a crash is rare.
+  std::uint32_t holders = inst.busy;
+  for (std::uint32_t slot = 0; holders > 0 && slot < world_.requests.capacity(); ++slot) {
     Request& r = world_.requests[slot];
     if (r.id != 0 && r.holds_worker && r.component == index() && r.instance == i) {
       r.holds_worker = false;
       failed.push_back(slot);
+      --holders;
     }
   }
   update_pressure(i);
