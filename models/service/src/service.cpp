@@ -431,7 +431,7 @@ std::uint64_t Service::crash(std::uint32_t i) {
   std::vector<std::uint32_t> failed = inst.queue.drain();
   // The requests holding its workers, found by a scan of the pool, ascending by
   // slot, that stops at the last of them. A list of them kept per instance cost
-  // every request 30 instructions (docs/performance.md); a crash is rare.
+  // every request 27 instructions (docs/performance.md); a crash is rare.
   std::uint32_t holders = inst.busy;
   for (std::uint32_t slot = 0; holders > 0 && slot < world_.requests.capacity(); ++slot) {
     Request& r = world_.requests[slot];

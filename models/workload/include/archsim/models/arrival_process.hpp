@@ -9,11 +9,10 @@
 // at once, and computes the following one meanwhile. The times are those of
 // computing each on demand: the process depends on nothing but its schedule
 // and its own stream.
+#include <cmath>
 #include <cstdint>
 #include <utility>
 #include <vector>
-
-#include <cmath>
 
 #include "archsim/core/exponential.hpp"
 #include "archsim/core/rng.hpp"
